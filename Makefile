@@ -1,0 +1,56 @@
+# Referatarkiv — `make run` serves the archive, `make test` runs every check.
+# Needs only Python >= 3.11 and make. Without DATABASE_URL an embedded PostgreSQL is
+# started (data in ./var/pgdata) and stopped again when the last command using it ends.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+PORT   ?= 8000
+HOST   ?= 127.0.0.1
+
+ifeq ($(strip $(DATABASE_URL)),)
+WITH_DB := $(BIN)/python -m config.embedded_db --
+else
+WITH_DB :=
+endif
+
+.PHONY: run serve test lint format bootstrap shell clean-db help
+
+help:
+	@echo "make run    – start arkivet på http://$(HOST):$(PORT) med eksempelreferaterne"
+	@echo "make serve  – det samme under gunicorn, som i produktion"
+	@echo "make test   – ruff, migrationstjek og hele testsuiten mod PostgreSQL"
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+bootstrap: $(STAMP)
+
+run: $(STAMP)
+	DEBUG=$${DEBUG:-1} $(WITH_DB) sh -c '$(BIN)/python manage.py prepare && \
+	  exec $(BIN)/python manage.py runserver $(HOST):$(PORT)'
+
+serve: $(STAMP)
+	DEBUG=$${DEBUG:-0} SECRET_KEY=$${SECRET_KEY:-local-serve-$$(hostname)} $(WITH_DB) sh -c \
+	  '$(BIN)/python manage.py prepare && $(BIN)/python manage.py collectstatic --noinput -v0 && \
+	  exec $(BIN)/gunicorn config.wsgi -c config/gunicorn.py -b $(HOST):$(PORT)'
+
+test: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	DEBUG=1 $(WITH_DB) sh -c '$(BIN)/python manage.py makemigrations --check --dry-run && \
+	  exec $(BIN)/python -m pytest $(PYTEST_ARGS)'
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+shell: $(STAMP)
+	DEBUG=1 $(WITH_DB) $(BIN)/python manage.py shell
+
+clean-db:
+	rm -rf var/pgdata

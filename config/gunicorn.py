@@ -1,0 +1,13 @@
+"""Gunicorn settings for `make serve` and the docker-compose web service."""
+
+import os
+
+workers = int(os.environ.get("WEB_CONCURRENCY", "3"))
+threads = int(os.environ.get("GUNICORN_THREADS", "2"))
+# A request that takes longer than this is killed rather than holding a worker forever.
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+graceful_timeout = 20
+keepalive = 5
+max_requests = 2000
+max_requests_jitter = 200
+accesslog = "-"

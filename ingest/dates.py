@@ -1,0 +1,48 @@
+"""Danish dates and times as minutes print them."""
+
+import datetime
+import re
+
+MONTHS = {
+    "januar": 1, "februar": 2, "marts": 3, "april": 4, "maj": 5, "juni": 6, "juli": 7,
+    "august": 8, "september": 9, "oktober": 10, "november": 11, "december": 12,
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9,
+    "sept": 9, "okt": 10, "nov": 11, "dec": 12,
+}  # fmt: skip
+MONTH_NAMES = "|".join(sorted(MONTHS, key=len, reverse=True))
+
+WRITTEN = re.compile(rf"\b(\d{{1,2}})\.?\s*({MONTH_NAMES})\.?\s+(\d{{4}})\b", re.I)
+NUMERIC = re.compile(r"(?<![\d.])(\d{1,2})[-./](\d{1,2})[-./](\d{4})(?![\d])")
+ISO = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
+SLASH_SPACE = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})[ -](\d{4})\b")
+TIME = re.compile(r"\bkl\.?\s*(\d{1,2})(?:[.:](\d{2}))?\b", re.I)
+TIME_LABEL = re.compile(r"^(?:tidspunkt|mødetidspunkt|starttidspunkt|tid)\b\s*:?\s*(\d{1,2})[.:](\d{2})", re.I)
+
+DATE_PATTERNS = (
+    (WRITTEN, lambda m: (int(m[3]), MONTHS[m[2].lower()], int(m[1]))),
+    (ISO, lambda m: (int(m[1]), int(m[2]), int(m[3]))),
+    (NUMERIC, lambda m: (int(m[3]), int(m[2]), int(m[1]))),
+    (SLASH_SPACE, lambda m: (int(m[3]), int(m[2]), int(m[1]))),
+)
+
+
+def find_date(text: str) -> datetime.date | None:
+    """The first valid date in the text, in any of the forms minutes use."""
+    found = []
+    for pattern, parts in DATE_PATTERNS:
+        for match in pattern.finditer(text):
+            try:
+                found.append((match.start(), datetime.date(*parts(match))))
+            except ValueError:
+                continue
+    return min(found)[1] if found else None
+
+
+def find_time(text: str) -> datetime.time | None:
+    match = TIME.search(text) or TIME_LABEL.search(text.strip())
+    if not match:
+        return None
+    hour, minute = int(match[1]), int(match[2] or 0)
+    if hour > 23 or minute > 59:
+        return None
+    return datetime.time(hour, minute)

@@ -1,0 +1,16 @@
+"""The one exception type the ingest package raises for bad input."""
+
+
+class IngestError(Exception):
+    """A document could not be ingested. The message is meant for the person who sent it.
+
+    `message` is Danish first, then English, and names the reason; `source` names the file.
+    """
+
+    def __init__(self, message, source=""):
+        super().__init__(message)
+        self.message = message
+        self.source = source
+
+    def __str__(self):
+        return f"{self.source}: {self.message}" if self.source else self.message

@@ -1,0 +1,91 @@
+"""Line-level recognisers shared by the header, item and section parsers.
+
+Everything here looks at one stripped line of the structured text that `ingest.formats`
+produces (one block per line, blank lines between blocks).
+"""
+
+import re
+
+from ingest.casenumbers import parse_case_number
+
+DEPARTMENT_CODE = re.compile(r"^[A-ZÆØÅ]{2,4}$")
+MARKS = {"X", "x", "Å", "☐", "☒", "✓", "✔", "■", "□", "Ø"}
+
+# Table-of-contents entries: dotted leaders or a tab before a page number.
+TOC_ENTRY = re.compile(r"^(?P<title>.*?\S)?\s*(?:\.{3,}|…+|(?:\s\.){3,}|\t)\s*(?P<page>\d{1,4})\s*$")
+TOC_HEADING = re.compile(r"^(?:indholdsfortegnelse|indhold|oversigt over punkter)\s*:?$", re.I)
+
+PAGE_FURNITURE = re.compile(
+    r"^(?:(?:side|page)\s*\d{1,4}(?:\s*(?:af|of|/)\s*\d{1,4})?|\d{1,4}\s*/\s*\d{1,4}|-\s*\d{1,4}\s*-)$",
+    re.I,
+)
+
+CASE_LABEL = re.compile(
+    r"^(?:sagsnr|sags\s*nr|sagsnummer|sag\s*nr|j\.\s*nr|jnr|journalnr|journalnummer|"
+    r"journal\s*nr|dok\.?\s*nr|acadre\s*sagsnr|sbsys\s*sagsnr)\.?\s*:?\s*(?P<number>[^\s].*?)"
+    r"(?:\s+(?:sagsbehandler|sagsansvarlig)\s*:?\s*(?P<worker>.*))?$",
+    re.I,
+)
+CASE_WORKER = re.compile(
+    r"^(?:sagsbehandler(?:e)?|sagsansvarlig|[øÅåo]vrige\s+sagsbehandlere|andre\s+sagsbehandlere|"
+    r"ansvarlig)\s*:?\s*(?P<names>.*)$",
+    re.I,
+)
+CLOSERS = re.compile(
+    r"^(?:mødet\s+(?:blev\s+)?(?:hævet|sluttede|afsluttet)|underskrift(?:er|sblad|sside)?\s*:?$|"
+    r"referent\s*:|til\s+toppen$)",
+    re.I,
+)
+
+
+def squash(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def is_toc_entry(line: str) -> bool:
+    match = TOC_ENTRY.match(line)
+    return bool(match) and (match["title"] is None or len(match["title"]) < 400)
+
+
+def toc_title(line: str) -> str:
+    match = TOC_ENTRY.match(line)
+    title = (match["title"] or "") if match else line
+    return squash(re.sub(r"(?:\.{2,}|…)+$", "", title))
+
+
+def is_grid_codes(line: str) -> bool:
+    """The department grid of First Agenda minutes: 'DIR BFU SOS BSK ...'."""
+    tokens = line.split()
+    return len(tokens) >= 3 and all(DEPARTMENT_CODE.match(token) for token in tokens)
+
+
+def is_grid_marks(line: str) -> bool:
+    tokens = line.split()
+    return bool(tokens) and all(token in MARKS for token in tokens)
+
+
+def is_single_code(line: str) -> bool:
+    return bool(DEPARTMENT_CODE.match(line.strip()))
+
+
+def case_label(line: str):
+    """(case number, case worker) from 'Sagsnr.: … Sagsbehandler: …', else None."""
+    match = CASE_LABEL.match(line)
+    if not match:
+        return None
+    number = match["number"].strip()
+    case = parse_case_number(number) or parse_case_number(number.split()[0])
+    if case is None:
+        return None
+    return case, (match["worker"] or "").strip()
+
+
+def case_workers(line: str) -> list[str] | None:
+    """Names from a 'Sagsbehandler: …' line ([] when it says '-'), else None."""
+    match = CASE_WORKER.match(line)
+    if not match:
+        return None
+    names = match["names"].strip().lstrip("-–").strip()
+    if not names:
+        return []
+    return [squash(n) for n in re.split(r"\s*[,;]\s*|\s+og\s+", names) if squash(n) not in {"", "-"}]

@@ -1,0 +1,91 @@
+"""Decision outcome from the Danish wording of a decision."""
+
+import re
+
+from ingest.parsed import DecisionPart
+
+APPROVED = "approved"
+NOTED = "noted"
+DISCUSSED = "discussed"
+POSTPONED = "postponed"
+REJECTED = "rejected"
+REFERRED = "referred"
+NONE = "none"
+OTHER = "other"
+
+# When a decision says several things, the weightiest wins: "Drøftet og godkendt" is an
+# approval, "Godkendt, idet punkt 3 udsættes" too.
+PRIORITY = [REJECTED, APPROVED, POSTPONED, REFERRED, NOTED, DISCUSSED]
+
+_NEGATED = r"\b(?:ikke|ej)\s+(?:\w+\s+){0,2}?"
+PATTERNS = {
+    REJECTED: [
+        _NEGATED + r"(?:godkend\w*|tiltr[åa]d\w*|vedtag\w*|vedtog|anbefal\w*|imødekom\w*|bevilg\w*)",
+        r"\bafvis(?:t|te|es|er)?\b|\bafvist\b|\bforkast\w*\b|\bnedstemt\b",
+        r"\b(?:forslag\w*|ændringsforslag\w*)\s+faldt\b",
+    ],
+    APPROVED: [
+        r"\bgodkend(?:t|te|es|er|e)?\b",
+        r"\btiltr[åa]d(?:t|te|tes|er|e)?\b",
+        r"\bvedtag(?:et|es|er)?\b|\bvedtog\b",
+        r"\banbefal(?:es|et|ede|er)\b",
+        r"\bbevilg(?:es|et|ede)\b|\bbevilget\b",
+        r"\bimødekom(?:mes|met)\b",
+        r"\bsom\s+indstillet\b",
+        r"\bindstillingen\s+(?:blev\s+)?følg\w*\b",
+        r"\bbesluttede\s+(?:at\s+)?(?:godkende|vedtage|tiltræde|bevilge)\b",
+    ],
+    POSTPONED: [
+        r"\budsat\b|\budsæt(?:tes|ter|te)?\b",
+        r"\budskyd(?:e|es|er)\b|\budskudt\b",
+        r"\bgenoptages\b|\bbehandles\s+(?:igen\s+)?på\s+(?:et\s+)?(?:senere|kommende|næste)\b",
+    ],
+    REFERRED: [
+        r"\boversend(?:t|es|er|e)\b",
+        r"\bvideresend(?:t|es|er|e)\b|\bsendes\s+videre\b|\bhenvis(?:t|es)\s+til\b",
+    ],
+    NOTED: [
+        r"\btil\s+efterretning\b",
+        r"\btaget\s+til\s+orientering\b|\bblev\s+orienteret\b|\borienterede\s+om\b",
+        r"\btil\s+orientering\b|\bnoteret\b",
+    ],
+    DISCUSSED: [r"\bdrøft(?:et|ede|es|er)\b|\bdrøftelse\b"],
+}
+COMPILED = {name: [re.compile(p, re.I) for p in pats] for name, pats in PATTERNS.items()}
+NOTHING = re.compile(r"^\W*(?:intet|ingen(?:\s+bemærkninger)?|-)\W*$", re.I)
+SUB_POINT = re.compile(r"(?:^|\n|(?<=[.!]\s))Ad\s+(?:pkt\.?\s*|punkt\s*)?(\d{1,2})\s*\.?\s*[:.)\-–]?\s*", re.I)
+
+
+def classify(text: str) -> str:
+    """One outcome for a decision text."""
+    text = (text or "").strip()
+    if not text or NOTHING.match(text):
+        return NONE
+    found = {name for name, patterns in COMPILED.items() if any(p.search(text) for p in patterns)}
+    for outcome in PRIORITY:
+        if outcome in found:
+            return outcome
+    return OTHER
+
+
+def split_parts(text: str) -> list[DecisionPart]:
+    """Per-point decisions ("Ad 1.: Tiltrådt. Ad 2.: Udsat."), else an empty list."""
+    marks = list(SUB_POINT.finditer(text or ""))
+    if len(marks) < 2:
+        return []
+    parts = []
+    for index, mark in enumerate(marks):
+        end = marks[index + 1].start() if index + 1 < len(marks) else len(text)
+        body = text[mark.end() : end].strip()
+        parts.append(DecisionPart(int(mark[1]), body, classify(body)))
+    return parts
+
+
+def overall(parts: list[DecisionPart], text: str) -> str:
+    if not parts:
+        return classify(text)
+    outcomes = {part.outcome for part in parts}
+    for outcome in PRIORITY:
+        if outcome in outcomes:
+            return outcome
+    return OTHER if OTHER in outcomes else NONE

@@ -1,0 +1,415 @@
+"""Minutes text to plain dataclasses: the meeting and every agenda item in it.
+
+No Django here. `parse_document` is the entry point for bytes, `parse_text` for text that
+`ingest.formats` has already extracted. Both raise only `IngestError`.
+"""
+
+import hashlib
+import logging
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from ingest import formats, outcomes
+from ingest import lines as L
+from ingest.dates import find_date
+from ingest.errors import IngestError
+from ingest.header import infer_municipality, normalize_municipality, parse_header
+from ingest.parsed import Item, Meeting, ParsedDocument, Reference
+from ingest.sections import DECISION, heading_of, parse_body
+
+PARSER_VERSION = "1.0"
+log = logging.getLogger(__name__)
+
+PUNKT = re.compile(
+    r"^(?:punkt|pkt\.?|dagsordens?punkt|item)\s*(?:nr\.?\s*)?(?P<number>\d{1,4})\s*[:.\-–)]?\s*"
+    r"(?P<title>.*)$",
+    re.I,
+)
+NUMBERED = re.compile(r"^(?P<number>\d{1,3})\s*[.)]\s+(?P<title>[A-ZÆØÅ\"'«“(].{1,300})$")
+BARE_NUMBER = re.compile(r"^(?P<number>\d{1,3})\.?$")
+SAG_NR_AFTER = re.compile(
+    r"^(?P<title>.{3,300}?)\s*[-–,(\[]?\s*\bsag\s*nr\.?\s*(?P<number>\d{1,5})\s*[)\]]?$", re.I
+)
+SAG_NR_LINE = re.compile(r"^sag\s*nr\.?\s*(?P<number>\d{1,5})$", re.I)
+CLOSED_PREFIX = re.compile(r"^lukket(?:\s+punkt)?\s*[:\-–.]\s*(?P<title>.*)$", re.I)
+CLOSED_SUFFIX = re.compile(r"^(?P<title>.*?)\s*(?:[(\[]\s*lukket(?:\s+punkt)?\s*[)\]]|[-–]\s*lukket)$", re.I)
+
+REFERENCE = re.compile(
+    r"\b(?i:punkt|pkt\.?)\s*(?P<number>\d{1,4})\s*,?\s*(?:på\s+|i\s+)?(?:møde[ts]?)\s+i\s+"
+    r"(?P<committee>[A-ZÆØÅ][\w\-–,. ]{2,80}?)\s+(?:den|d\.)\s+"
+    r"(?P<date>\d{1,2}\.?\s*[a-zæøå]+\.?\s+\d{4}|\d{1,2}[-./]\d{1,2}[-./]\d{4})",
+)
+REFERENCE_DATE_FIRST = re.compile(
+    r"\b(?P<committee>[A-ZÆØÅ][\wæøå\-]*(?:udvalg(?:et)?|råd(?:et)?|bestyrelse(?:n)?))s?\s+"
+    r"(?:møde\s+)?(?:den|d\.)\s+(?P<date>\d{1,2}\.?\s*[a-zæøå]+\.?\s+\d{4}|\d{1,2}[-./]\d{1,2}"
+    r"[-./]\d{4})\s*,?\s*(?:under\s+)?(?i:punkt|pkt\.?)\s*(?P<number>\d{1,4})\b",
+)
+
+# How the items of a document are marked, most specific first (ties go to the earlier).
+STYLES = ("punkt", "sag_nr", "numbered", "bare", "case_opens", "toc")
+
+
+@dataclass
+class Head:
+    index: int
+    end: int
+    number: int | None
+    title: str
+    style: str
+
+
+def parse_document(data: bytes, *, source="", municipality=None, committee=None) -> ParsedDocument:
+    """Bytes of one minutes document to a ParsedDocument; raises IngestError only."""
+    try:
+        extracted = formats.extract(data)
+        meeting = parse_text(extracted.text, municipality=municipality, committee=committee)
+    except IngestError as error:
+        error.source = error.source or source
+        raise
+    except Exception as error:  # a parser bug must still reach the user as a clear message
+        log.exception("parser failed on %s", source)
+        raise IngestError(
+            f"Dokumentet kunne ikke læses på grund af en fejl i indlæsningen ({type(error).__name__}). "
+            "Send venligst filen til os. (Internal parser error.)",
+            source,
+        ) from error
+    meeting.warnings[:0] = extracted.warnings
+    return ParsedDocument(
+        source=source,
+        sha256=hashlib.sha256(data).hexdigest(),
+        format=extracted.format,
+        encoding=extracted.encoding,
+        size=len(data),
+        meeting=meeting,
+    )
+
+
+def parse_text(text: str, *, municipality=None, committee=None) -> Meeting:
+    lines = [L.squash(line) if "\t" not in line else line.strip() for line in text.split("\n")]
+    lines = remove_page_furniture(lines)
+    toc = table_of_contents(lines)
+    heads = find_items(lines, toc)
+    if not heads:
+        raise IngestError(
+            "Der blev ikke fundet nogen dagsordenspunkter i dokumentet "
+            "(no agenda items were found). Er det et referat eller en dagsorden?"
+        )
+    header = parse_header([line for line in lines[: heads[0].index] if not L.is_toc_entry(line)])
+    warnings: list[str] = []
+    items = [build_item(position, head, lines, heads) for position, head in enumerate(heads, 1)]
+    meeting = Meeting(
+        municipality=_municipality(municipality, text, warnings),
+        committee=_committee(committee, header.committee, warnings),
+        kind=header.kind or ("referat" if any(i.decision for i in items) else "dagsorden"),
+        date=_meeting_date(header, lines, heads),
+        time=header.time,
+        location=header.location,
+        participants=header.participants,
+        absent=header.absent,
+        items=items,
+        warnings=warnings,
+    )
+    warnings.extend(item_warnings(meeting))
+    return meeting
+
+
+def remove_page_furniture(lines: list[str]) -> list[str]:
+    """Drop page numbers and the header/footer lines repeated around them on every page."""
+    page_marks = [i for i, line in enumerate(lines) if L.PAGE_FURNITURE.match(line)]
+    near = Counter()
+    for i in page_marks:
+        for j in range(max(0, i - 3), min(len(lines), i + 4)):
+            if j != i and lines[j]:
+                near[_shape(lines[j])] += 1
+    furniture = {shape for shape, count in near.items() if count >= 2 and count >= len(page_marks) / 2}
+    first = next((line for line in lines if line), "")
+    kept = []
+    seen_first = False
+    for i, line in enumerate(lines):
+        if i in page_marks and len(page_marks) >= 2:
+            continue
+        if line and _shape(line) in furniture and len(line) < 150 and heading_of(line) is None:
+            continue
+        if line == first and seen_first and len(page_marks) >= 1:
+            continue
+        seen_first = seen_first or line == first
+        kept.append(line)
+    return kept
+
+
+def _shape(line: str) -> str:
+    return re.sub(r"\d+", "#", line.lower())
+
+
+def table_of_contents(lines: list[str]) -> list[str]:
+    return [L.toc_title(line) for line in lines if L.is_toc_entry(line) and L.toc_title(line)]
+
+
+def find_items(lines: list[str], toc: list[str]) -> list[Head]:
+    candidates = {style: [] for style in STYLES}
+    for index, line in enumerate(lines):
+        if not line or L.is_toc_entry(line) or L.TOC_HEADING.match(line):
+            continue
+        for head in _candidates(lines, index, toc):
+            candidates[head.style].append(head)
+    scores = {style: sum(_evidenced(lines, h, heads) for h in heads) for style, heads in candidates.items()}
+    best = max(STYLES, key=lambda style: (scores[style], -STYLES.index(style)))
+    if scores[best] == 0:
+        return []
+    heads = candidates[best]
+    if best in {"numbered", "bare", "toc"}:
+        heads = _increasing([h for h in heads if _evidenced(lines, h, heads) or _in_toc(h, toc)])
+    else:
+        heads = _drop_listings(lines, heads)
+    return _dedupe(lines, heads)
+
+
+def _candidates(lines, index, toc):
+    line = lines[index]
+    nxt = _next_nonblank(lines, index)
+    match = PUNKT.match(line)
+    if match:
+        title, end = match["title"], index + 1
+        if not title and nxt is not None:
+            title, end = lines[nxt], nxt + 1
+        yield Head(index, end, int(match["number"]), title, "punkt")
+    match = NUMBERED.match(line)
+    if match and not line.endswith((",", ";")):
+        yield Head(index, index + 1, int(match["number"]), match["title"], "numbered")
+    match = BARE_NUMBER.match(line)
+    if match and nxt is not None and re.match(r"^[A-ZÆØÅ\"«“]", lines[nxt]):
+        yield Head(index, nxt + 1, int(match["number"]), lines[nxt], "bare")
+    match = SAG_NR_AFTER.match(line)
+    if match and not L.CASE_LABEL.match(line):
+        yield Head(index, index + 1, int(match["number"]), match["title"].strip(" -–,"), "sag_nr")
+    match = SAG_NR_LINE.match(line)
+    if match:
+        previous = _previous_nonblank(lines, index)
+        if previous is not None:
+            yield Head(previous, index + 1, int(match["number"]), lines[previous], "sag_nr")
+    if L.case_label(line) and nxt is not None:
+        yield Head(index, nxt + 1, None, lines[nxt], "case_opens")
+    if toc and L.squash(line) in toc:
+        yield Head(index, index + 1, None, line, "toc")
+
+
+def _next_nonblank(lines, index):
+    for j in range(index + 1, min(len(lines), index + 6)):
+        if lines[j]:
+            return j
+    return None
+
+
+def _previous_nonblank(lines, index):
+    for j in range(index - 1, max(-1, index - 6), -1):
+        if lines[j]:
+            return j
+    return None
+
+
+def _evidenced(lines, head, heads) -> bool:
+    """Whether what follows a candidate looks like an agenda item's opening."""
+    if head.style == "case_opens":
+        return True
+    following = [h.index for h in heads if h.index > head.index]
+    stop = min(following) if following else len(lines)
+    seen = 0
+    for j in range(head.end, stop):
+        line = lines[j]
+        if not line:
+            continue
+        seen += 1
+        if seen > 6:
+            break
+        if (
+            L.case_label(line)
+            or L.parse_case_number(line)
+            or L.case_workers(line) is not None
+            or L.is_grid_codes(line)
+            or (heading_of(line) and heading_of(line)[1])
+        ):
+            return True
+    return bool(CLOSED_PREFIX.match(head.title) or CLOSED_SUFFIX.match(head.title))
+
+
+def _in_toc(head, toc) -> bool:
+    title = L.squash(head.title).lower()
+    return any(entry.lower() == title or entry.lower().startswith(title) for entry in toc if title)
+
+
+def _increasing(heads):
+    kept = []
+    for head in heads:
+        if kept and head.number is not None and kept[-1].number is not None:
+            if head.number <= kept[-1].number:
+                continue
+        kept.append(head)
+    return kept
+
+
+def _drop_listings(lines, heads):
+    """Runs of three or more headers with nothing between them are a listing, not items."""
+    bodiless = [not _has_body(lines, head, heads[i + 1] if i + 1 < len(heads) else None) for i, head in enumerate(heads)]
+    kept = []
+    for i, head in enumerate(heads):
+        run = _run_length(bodiless, i)
+        if bodiless[i] and run >= 3:
+            continue
+        kept.append(head)
+    return kept
+
+
+def _run_length(flags, i):
+    if not flags[i]:
+        return 0
+    start = i
+    while start > 0 and flags[start - 1]:
+        start -= 1
+    end = i
+    while end + 1 < len(flags) and flags[end + 1]:
+        end += 1
+    return end - start + 1
+
+
+def _has_body(lines, head, following):
+    stop = following.index if following else len(lines)
+    return any(lines[j] for j in range(head.end, stop))
+
+
+def _dedupe(lines, heads):
+    """A number seen twice: the earlier, bodiless one was a listing of the agenda."""
+    kept = []
+    for i, head in enumerate(heads):
+        following = heads[i + 1] if i + 1 < len(heads) else None
+        later = [h for h in heads[i + 1 :] if head.number is not None and h.number == head.number]
+        if later and not _has_body(lines, head, following):
+            continue
+        kept.append(head)
+    return kept
+
+
+def build_item(position: int, head: Head, lines: list[str], heads: list[Head]) -> Item:
+    following = heads[position] if position < len(heads) else None
+    stop = following.index if following else len(lines)
+    end = head.end
+    title = head.title
+    while end < stop and lines[end] and _continues_title(lines[end]):
+        title = f"{title} {lines[end]}"
+        end += 1
+    body_lines = lines[end:stop]
+    closer = next((i for i, line in enumerate(body_lines) if L.CLOSERS.match(line)), None)
+    if closer is not None and following is None:
+        body_lines = body_lines[:closer]
+    title, closed = _closed(L.squash(title))
+    if head.style == "case_opens":
+        body_lines = [lines[head.index], *body_lines]
+    body = parse_body(body_lines, closed)
+    item = Item(
+        position=position,
+        number=head.number,
+        title=title,
+        closed=closed,
+        case_number=body.case_number,
+        case_workers=body.case_workers,
+        sections=body.sections,
+        attachments=body.attachments,
+    )
+    item.decision = body.sections.get(DECISION, "")
+    item.decision_parts = outcomes.split_parts(item.decision)
+    item.outcome = outcomes.overall(item.decision_parts, item.decision)
+    item.references = find_references(" ".join(body.sections.values()))
+    return item
+
+
+def _continues_title(line: str) -> bool:
+    """A title wrapped onto the next line (no blank line between)."""
+    return not (
+        L.case_label(line)
+        or L.parse_case_number(line)
+        or L.case_workers(line) is not None
+        or heading_of(line)
+        or L.is_grid_codes(line)
+        or L.is_grid_marks(line)
+        or SAG_NR_LINE.match(line)
+        or PUNKT.match(line)
+        or len(line) > 200
+    )
+
+
+def _closed(title: str) -> tuple[str, bool]:
+    for pattern in (CLOSED_PREFIX, CLOSED_SUFFIX):
+        match = pattern.match(title)
+        if match:
+            return (match["title"].strip(" -–:") or "Lukket punkt"), True
+    if title.lower() in {"lukket punkt", "lukket"}:
+        return "Lukket punkt", True
+    return title, False
+
+
+def find_references(text: str) -> list[Reference]:
+    text = L.squash(text)
+    found = []
+    for pattern in (REFERENCE, REFERENCE_DATE_FIRST):
+        for match in pattern.finditer(text):
+            date = find_date(match["date"])
+            if date is None:
+                continue
+            committee = match["committee"].strip(" ,.-–")
+            reference = Reference(int(match["number"]), committee, date)
+            if reference not in found:
+                found.append(reference)
+    return found
+
+
+def _municipality(given, text, warnings) -> str:
+    if given:
+        return normalize_municipality(given)
+    inferred = infer_municipality(text)
+    if inferred is None:
+        raise IngestError(
+            "Kommunen kunne ikke findes i dokumentet; angiv den (--municipality). "
+            "(The municipality is not named in the document; give it explicitly.)"
+        )
+    name, count = inferred
+    warnings.append(
+        f"Kommunen er udledt af teksten: {name} (nævnt {count} gange). "
+        f"(Municipality inferred from the text.)"
+    )
+    return name
+
+
+def _committee(given, found, warnings) -> str:
+    if given:
+        if found and L.squash(found).lower() != L.squash(given).lower():
+            warnings.append(f"Udvalget er angivet som {given}; dokumentet nævner {found}.")
+        return L.squash(given)
+    if not found:
+        raise IngestError(
+            "Udvalget kunne ikke findes i dokumentets hoved; angiv det (--committee). "
+            "(The committee was not found in the header.)"
+        )
+    return found
+
+
+def _meeting_date(header, lines, heads):
+    if header.date:
+        return header.date
+    raise IngestError(
+        "Mødedatoen blev ikke fundet i dokumentets hoved (the meeting date was not found). "
+        "Forventet fx 'Mødedato: 26. marts 2026' eller 'REFERAT Udvalget d. 26-03-2026'."
+    )
+
+
+def item_warnings(meeting: Meeting) -> list[str]:
+    warnings = []
+    numbers = [item.number for item in meeting.items if item.number is not None]
+    for previous, current in zip(numbers, numbers[1:], strict=False):
+        if current != previous + 1:
+            warnings.append(f"Punktnumrene springer fra {previous} til {current}.")
+    if meeting.kind == "referat":
+        for item in meeting.items:
+            if not item.closed and not item.decision:
+                label = f"Punkt {item.number}" if item.number else f"Punkt nr. {item.position} i rækken"
+                warnings.append(f"{label} ({item.title[:60]}) har ingen beslutning.")
+    return warnings

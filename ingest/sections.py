@@ -1,0 +1,221 @@
+"""An agenda item's body: case number, case workers, named sections, attachments."""
+
+import re
+from dataclasses import dataclass, field
+
+from ingest import lines as L
+from ingest.casenumbers import parse_case_number
+from ingest.parsed import CaseNumber
+
+SUMMARY = "summary"
+CASE_TEXT = "case_text"
+RECOMMENDATION = "recommendation"
+DECISION = "decision"
+ECONOMY = "economy"
+LEGAL_BASIS = "legal_basis"
+DECISION_AUTHORITY = "decision_authority"
+ATTACHMENTS = "attachments"
+
+KNOWN_HEADINGS = {
+    SUMMARY: r"resum[eé]|sagsresum[eé]|kort\s+resum[eé]|sammendrag|resum[eé]\s+og\s+indstilling",
+    CASE_TEXT: r"sagsfremstilling|sagsbeskrivelse|sagens\s+fremstilling|beskrivelse\s+af\s+sagen"
+    r"|sagen\s+kort",
+    RECOMMENDATION: r"indstilling(?:er)?|forvaltningens\s+indstilling|administrationens\s+indstilling"
+    r"|direktionens\s+indstilling|indstilling\s+fra\s+.{3,80}|forslag\s+til\s+beslutning",
+    DECISION: r"beslutning(?:er)?(?:\s+(?:i|fra|på|af|den|d\.)\b.{0,120})?"
+    r"|udvalgets\s+beslutning|.{3,60}s\s+beslutning(?:\s+den\b.{0,40})?|afgørelse",
+    ECONOMY: r"økonomi(?:ske\s+(?:konsekvenser|forhold|oplysninger))?|økonomi\s+og\s+finansiering"
+    r"|bevillingsmæssige\s+konsekvenser|finansiering",
+    LEGAL_BASIS: r"lovgrundlag|retsgrundlag|lovhjemmel|hjemmel|juridiske\s+forhold",
+    DECISION_AUTHORITY: r"beslutningskompetence|kompetence|sagen\s+afgøres\s+af|afgøres\s+af"
+    r"|beslutningsniveau",
+    ATTACHMENTS: r"bilag|bilagsfortegnelse|vedhæftede\s+bilag|bilag\s+til\s+punktet",
+}
+# Other top-level sections kept under their printed heading. Sub-headings inside a case text
+# ("Baggrund", "Videre proces") are deliberately not here: they stay part of the text.
+OTHER_HEADINGS = (
+    r"meddelelser|høring|høringssvar|tidsplan|kommunikation|handicappolitisk\s+vurdering"
+    r"|bæredygtighed|klimavurdering|klima-?\s+og\s+miljøvurdering|borgerinddragelse"
+    r"|personaleforhold|supplerende\s+sagsfremstilling|tidligere\s+beslutninger"
+    r"|sagens\s+tidligere\s+behandling|protokoltilførsel|mindretalsudtalelse"
+    r"|fraværende|afbud|risikovurdering"
+)
+HEADING_RES = [(key, re.compile(rf"^(?:{pattern})$", re.I)) for key, pattern in KNOWN_HEADINGS.items()]
+OTHER_RE = re.compile(rf"^(?:{OTHER_HEADINGS})$", re.I)
+INLINE = re.compile(
+    r"^(?P<head>beslutning(?:er)?(?:\s+(?:i|fra|på|den)\s+[^:]{3,120})?|indstilling|resum[eé]"
+    r"|sagsresum[eé]|økonomi|lovgrundlag|beslutningskompetence|sagen\s+afgøres\s+af|bilag)"
+    r"\s*:\s*(?P<rest>\S.*)$",
+    re.I,
+)
+AUTHORITY_INLINE = re.compile(r"^(?P<head>sagen\s+afgøres\s+af)\s+(?P<rest>[A-ZÆØÅ].*)$")
+RECOMMENDS = re.compile(r"^.{3,160}?\bindstiller\b\s*[,:]?(?:\s*at\b.*)?$", re.I)
+BULLET = re.compile(r"^(?:[-–•*·]\s*)")
+
+
+@dataclass
+class Body:
+    case_number: CaseNumber | None = None
+    case_workers: list[str] = field(default_factory=list)
+    sections: dict[str, str] = field(default_factory=dict)
+    decision_heading: str = ""
+    attachments: list[str] = field(default_factory=list)
+
+
+def heading_of(line: str):
+    """(section key, printed heading, text on the same line) when the line opens a section."""
+    text = L.squash(line).rstrip(":").strip()
+    if len(text) > 160 or not text:
+        return None
+    for key, pattern in HEADING_RES:
+        if pattern.match(text):
+            return key, text, ""
+    if OTHER_RE.match(text):
+        return text[0].upper() + text[1:], text, ""
+    inline = INLINE.match(L.squash(line)) or AUTHORITY_INLINE.match(L.squash(line))
+    if inline:
+        found = heading_of(inline["head"])
+        if found:
+            return found[0], found[1], inline["rest"].strip()
+    if RECOMMENDS.match(text) and not text.lower().startswith("at "):
+        return RECOMMENDATION, "", line.strip()
+    return None
+
+
+def parse_body(body_lines: list[str], closed: bool) -> Body:
+    body = Body()
+    chunks: dict[str, list[list[str]]] = {}
+    headings: dict[str, str] = {}
+    current = None
+    in_grid = False
+    seen_heading = False
+    paragraph_open = False
+    for index, raw in enumerate(body_lines):
+        line = raw.strip()
+        if not line:
+            paragraph_open = False
+            continue
+        if in_grid and (L.is_grid_marks(line) or L.is_grid_codes(line) or L.is_single_code(line)):
+            continue
+        in_grid = False
+        if (
+            L.is_grid_codes(line)
+            or (L.is_grid_marks(line) and not seen_heading)
+            or (L.is_single_code(line) and _code_run(body_lines, index) >= 3)
+        ):
+            in_grid = True
+            continue
+        if not seen_heading and _take_metadata(body, line):
+            continue
+        workers = L.case_workers(line)
+        if workers is not None:
+            body.case_workers.extend(w for w in workers if w not in body.case_workers)
+            continue
+        found = heading_of(line)
+        if found and not (found[0] == RECOMMENDATION and current == RECOMMENDATION and not found[1]):
+            key, printed, rest = found
+            if key == "Kommunikation" and printed.lower() == "kommunikation":
+                # In First Agenda exports "Kommunikation" only labels the department grid.
+                in_grid = True
+            seen_heading = True
+            if key == DECISION and chunks.get(DECISION):
+                _demote_decision(chunks, headings)
+            current = key
+            headings[key] = printed
+            chunks.setdefault(key, [])
+            paragraph_open = False
+            if rest:
+                chunks[key].append([rest])
+                paragraph_open = True
+            continue
+        if in_grid:
+            in_grid = False
+        target = current or L.squash("case_text")
+        chunks.setdefault(target, [])
+        if paragraph_open and chunks[target]:
+            chunks[target][-1].append(line)
+        else:
+            chunks[target].append([line])
+        paragraph_open = True
+    if closed:
+        return Body(body.case_number, body.case_workers)
+    body.decision_heading = headings.get(DECISION, "")
+    for key, paragraphs in chunks.items():
+        if key == ATTACHMENTS:
+            body.attachments = _attachments(paragraphs)
+            continue
+        text = _join(paragraphs)
+        if text:
+            body.sections[key] = text
+    return body
+
+
+def _code_run(body_lines, index):
+    """How many department codes stand one per line from here (the grid of HTML exports)."""
+    count = 0
+    for line in body_lines[index:]:
+        line = line.strip()
+        if not line:
+            continue
+        if not L.is_single_code(line):
+            break
+        count += 1
+    return count
+
+
+def _take_metadata(body: Body, line: str) -> bool:
+    labelled = L.case_label(line)
+    if labelled:
+        case, worker = labelled
+        body.case_number = body.case_number or case
+        if worker:
+            body.case_workers.extend(w for w in L.case_workers("Sagsbehandler: " + worker) or [])
+        return True
+    if body.case_number is None:
+        case = parse_case_number(line)
+        if case:
+            body.case_number = case
+            return True
+    return False
+
+
+def _demote_decision(chunks, headings):
+    """A second decision heading: the earlier body's decision is kept under its own heading."""
+    printed = headings.get(DECISION) or "Beslutning"
+    key = printed if printed.lower() not in {"beslutning", "beslutninger"} else "Tidligere beslutning"
+    chunks.setdefault(key, []).extend(chunks.pop(DECISION))
+
+
+def _join(paragraphs: list[list[str]]) -> str:
+    merged: list[str] = []
+    for lines in paragraphs:
+        text = "\n".join(lines).strip()
+        if not text:
+            continue
+        if merged and _continues(merged[-1], text):
+            merged[-1] = merged[-1] + " " + text
+        else:
+            merged.append(text)
+    return "\n\n".join(merged)
+
+
+def _continues(previous: str, text: str) -> bool:
+    """A sentence split by a page break: a long paragraph ending mid-sentence."""
+    last_line = previous.rsplit("\n", 1)[-1]
+    return (
+        len(last_line) > 80
+        and "\t" not in last_line
+        and "\t" not in text
+        and re.search(r"[a-zæøå,]$", last_line) is not None
+        and not BULLET.match(text)
+    )
+
+
+def _attachments(paragraphs: list[list[str]]) -> list[str]:
+    names = []
+    for lines in paragraphs:
+        for line in lines:
+            name = BULLET.sub("", line).strip()
+            if name and name not in {"-", "Ingen", "Ingen bilag"}:
+                names.append(name)
+    return names

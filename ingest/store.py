@@ -1,0 +1,229 @@
+"""Parsed documents into the archive's models: one document, one transaction."""
+
+import hashlib
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils.text import slugify
+
+from archive.models import AgendaItem, Committee, Meeting, Municipality, SourceDocument
+from ingest.errors import IngestError
+from ingest.parse import PARSER_VERSION, parse_document
+from ingest.parsed import ParsedDocument
+
+CREATED = "created"
+DUPLICATE = "duplicate"
+REPLACED = "replaced"
+
+
+@dataclass
+class Outcome:
+    status: str
+    meeting: Meeting | None
+    source: SourceDocument | None
+    parsed: ParsedDocument | None = None
+    warnings: list[str] = field(default_factory=list)
+
+
+def ingest_bytes(
+    data: bytes,
+    *,
+    file_name: str,
+    municipality=None,
+    committee=None,
+    replace=False,
+    uploaded_by=None,
+) -> Outcome:
+    """Parse and store one document. Identical bytes already stored are a no-op."""
+    check_size(data, file_name)
+    existing = find_duplicate(data)
+    if existing is not None:
+        return Outcome(DUPLICATE, existing.meeting, existing)
+    parsed = parse_document(data, source=file_name, municipality=municipality, committee=committee)
+    return store(parsed, data, replace=replace, uploaded_by=uploaded_by)
+
+
+def check_size(data: bytes, file_name: str):
+    if len(data) > settings.MAX_UPLOAD_BYTES:
+        limit = settings.MAX_UPLOAD_BYTES // (1024 * 1024)
+        raise IngestError(
+            f"Filen er for stor ({len(data) / 1024 / 1024:.1f} MB); grænsen er {limit} MB "
+            f"(the file exceeds the {limit} MB limit).",
+            file_name,
+        )
+
+
+def find_duplicate(data: bytes) -> SourceDocument | None:
+    digest = hashlib.sha256(data).hexdigest()
+    return SourceDocument.objects.select_related("meeting").filter(sha256=digest).first()
+
+
+def store(parsed: ParsedDocument, data: bytes, *, replace=False, uploaded_by=None) -> Outcome:
+    """Write the parsed meeting, all of it or nothing."""
+    try:
+        with transaction.atomic():
+            return _store(parsed, data, replace, uploaded_by)
+    except IntegrityError:
+        # Someone stored the same bytes a moment ago (concurrent upload of one file).
+        duplicate = find_duplicate(data)
+        if duplicate is None:
+            raise
+        return Outcome(DUPLICATE, duplicate.meeting, duplicate, parsed)
+
+
+def _store(parsed, data, replace, uploaded_by):
+    m = parsed.meeting
+    committee = committee_for(m.municipality, m.committee)
+    meeting = (
+        Meeting.objects.select_for_update().filter(committee=committee, date=m.date).first()
+    )
+    status = CREATED
+    if meeting is not None:
+        upgrade = meeting.kind == Meeting.Kind.AGENDA and m.kind == Meeting.Kind.MINUTES
+        if not (replace or upgrade):
+            raise IngestError(
+                f"Mødet {committee.name} {m.date:%d.%m.%Y} findes allerede i arkivet med et andet "
+                "dokument. Brug --replace (eller 'Erstat' i admin) for at erstatte det. "
+                "(A different document for this meeting exists; use --replace.)",
+                parsed.source,
+            )
+        status = REPLACED
+        meeting.items.all().delete()
+    else:
+        meeting = Meeting(committee=committee, date=m.date)
+    meeting.kind = m.kind
+    meeting.start_time = m.time
+    meeting.location = m.location[:300]
+    meeting.participants = [{"name": p.name, "party": p.party} for p in m.participants]
+    meeting.absent = [{"name": p.name, "party": p.party} for p in m.absent]
+    meeting.save()
+    source = SourceDocument.objects.create(
+        original=data,
+        sha256=parsed.sha256,
+        file_name=parsed.source.rsplit("/", 1)[-1][:255] or "upload",
+        size=parsed.size,
+        format=parsed.format,
+        encoding=parsed.encoding,
+        parser_version=PARSER_VERSION,
+        warnings=m.warnings,
+        meeting=meeting,
+        uploaded_by=uploaded_by,
+    )
+    meeting.sources.exclude(pk=source.pk).filter(status=SourceDocument.Status.CURRENT).update(
+        status=SourceDocument.Status.SUPERSEDED, superseded_by=source
+    )
+    AgendaItem.objects.bulk_create(item_rows(meeting, parsed))
+    return Outcome(status, meeting, source, parsed, list(m.warnings))
+
+
+def committee_for(municipality_name: str, committee_name: str) -> Committee:
+    municipality = Municipality.objects.filter(name=municipality_name).first()
+    if municipality is None:
+        base = slugify(municipality_name.removesuffix(" Kommune")) or "kommune"
+        municipality = Municipality.objects.create(
+            name=municipality_name, slug=_free_slug(Municipality.objects, base)
+        )
+    committee = municipality.committees.filter(name=committee_name).first()
+    if committee is None:
+        base = slugify(committee_name) or "udvalg"
+        committee = Committee.objects.create(
+            municipality=municipality,
+            name=committee_name,
+            slug=_free_slug(municipality.committees, base),
+        )
+    return committee
+
+
+def _free_slug(queryset, base):
+    slug, n = base[:90], 2
+    while queryset.filter(slug=slug).exists():
+        slug, n = f"{base[:90]}-{n}", n + 1
+    return slug
+
+
+def item_rows(meeting: Meeting, parsed: ParsedDocument) -> list[AgendaItem]:
+    known = {"summary", "case_text", "recommendation", "decision", "economy", "legal_basis"}
+    known |= {"decision_authority"}
+    rows = []
+    for item in parsed.meeting.items:
+        case = item.case_number
+        sections = item.sections
+        rows.append(
+            AgendaItem(
+                meeting=meeting,
+                municipality_id=meeting.committee.municipality_id,
+                committee_id=meeting.committee_id,
+                meeting_date=meeting.date,
+                position=item.position,
+                number=item.number,
+                title=item.title,
+                closed=item.closed,
+                case_number=case.printed[:100] if case else "",
+                case_number_normalized=case.normalized[:100] if case else "",
+                kle_subject=case.subject if case else "",
+                kle_facet=case.facet if case else "",
+                kle_serial=case.serial if case else None,
+                kle_year=case.year if case else None,
+                case_workers=item.case_workers,
+                summary=sections.get("summary", ""),
+                case_text=sections.get("case_text", ""),
+                recommendation=sections.get("recommendation", ""),
+                decision=item.decision,
+                economy=sections.get("economy", ""),
+                legal_basis=sections.get("legal_basis", ""),
+                decision_authority=sections.get("decision_authority", ""),
+                other_sections={k: v for k, v in sections.items() if k not in known},
+                attachments=item.attachments,
+                outcome=item.outcome,
+                decision_parts=[
+                    {"point": p.point, "text": p.text, "outcome": p.outcome}
+                    for p in item.decision_parts
+                ],
+                references=[
+                    {"number": r.number, "committee": r.committee, "date": r.date.isoformat()}
+                    for r in item.references
+                ],
+            )
+        )
+    return rows
+
+
+@dataclass
+class Reparse:
+    source: SourceDocument
+    changed: bool
+    before: int
+    after: int
+    error: str = ""
+
+
+def reparse(source: SourceDocument) -> Reparse:
+    """Run the current parser over a stored original and swap the items atomically."""
+    meeting = source.meeting
+    before = list(
+        meeting.items.order_by("position").values_list("number", "title", "outcome", "decision")
+    )
+    try:
+        parsed = parse_document(
+            bytes(source.original),
+            source=source.file_name,
+            municipality=meeting.committee.municipality.name,
+            committee=meeting.committee.name,
+        )
+    except IngestError as error:
+        return Reparse(source, False, len(before), len(before), error.message)
+    with transaction.atomic():
+        Meeting.objects.select_for_update().filter(pk=meeting.pk).first()
+        meeting.items.all().delete()
+        rows = item_rows(meeting, parsed)
+        AgendaItem.objects.bulk_create(rows)
+        m = parsed.meeting
+        meeting.kind, meeting.start_time, meeting.location = m.kind, m.time, m.location[:300]
+        meeting.participants = [{"name": p.name, "party": p.party} for p in m.participants]
+        meeting.absent = [{"name": p.name, "party": p.party} for p in m.absent]
+        meeting.save()
+        source.parser_version, source.warnings = PARSER_VERSION, m.warnings
+        source.save(update_fields=["parser_version", "warnings"])
+    after = [(r.number, r.title, r.outcome, r.decision) for r in rows]
+    return Reparse(source, before != after, len(before), len(after))

@@ -1,0 +1,36 @@
+"""Shared fixtures: they return small factories rather than fixed objects."""
+
+from pathlib import Path
+
+import pytest
+
+from ingest.store import ingest_bytes
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "samples"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def sample_path(prefix: str) -> Path:
+    return next(SAMPLES.glob(f"{prefix}_*"))
+
+
+@pytest.fixture
+def sample_bytes():
+    """sample_bytes("003") -> the bytes of samples/003_*.txt."""
+    return lambda prefix: sample_path(prefix).read_bytes()
+
+
+@pytest.fixture
+def ingest_sample(db, sample_bytes):
+    """ingest_sample("000") stores a seed through the real ingest path."""
+
+    def ingest(prefix, **kwargs):
+        return ingest_bytes(sample_bytes(prefix), file_name=sample_path(prefix).name, **kwargs)
+
+    return ingest
+
+
+@pytest.fixture
+def all_samples(ingest_sample):
+    return [ingest_sample(p) for p in ("000", "001", "002", "003", "004")]

@@ -1,0 +1,94 @@
+"""The project's base: settings, health check, first page, embedded database."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+from django.db import connection
+
+from tests.conftest import ROOT
+
+
+@pytest.mark.django_db
+def test_healthz_is_ok_when_database_answers(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.content == b"ok\n"
+
+
+def test_healthz_is_503_when_database_is_unreachable(client, django_db_blocker):
+    with django_db_blocker.unblock():
+        original = dict(connection.settings_dict)
+        connection.close()
+        # A real connection attempt to a port where nothing listens.
+        connection.settings_dict.update(HOST="127.0.0.1", PORT="1")
+        try:
+            response = client.get("/healthz")
+        finally:
+            connection.close()
+            connection.settings_dict.clear()
+            connection.settings_dict.update(original)
+    assert response.status_code == 503
+    assert b"database unreachable" in response.content
+
+
+@pytest.mark.django_db
+def test_front_page_is_danish(client):
+    response = client.get("/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<html lang="da">' in html
+    assert "Seneste møder" in html
+
+
+@pytest.mark.django_db
+def test_unknown_page_gives_danish_404(client):
+    response = client.get("/findes-ikke/")
+    assert response.status_code == 404
+    assert "Siden findes ikke" in response.content.decode()
+
+
+def _settings_process(**env):
+    base = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
+    return subprocess.run(
+        [sys.executable, "-c", "import django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', "
+         "'config.settings'); django.setup(); print('started')"],
+        cwd=ROOT, env={**base, **env}, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+
+
+def test_settings_refuse_to_start_without_secret_key_when_not_debug():
+    result = _settings_process(DEBUG="0")
+    assert result.returncode != 0
+    assert "SECRET_KEY skal være sat" in result.stderr
+
+
+def test_settings_start_with_secret_key_when_not_debug():
+    result = _settings_process(DEBUG="0", SECRET_KEY="x" * 50)
+    assert result.returncode == 0, result.stderr
+    assert "started" in result.stdout
+
+
+def test_settings_use_copenhagen_time_and_danish(settings):
+    assert settings.TIME_ZONE == "Europe/Copenhagen"
+    assert settings.LANGUAGE_CODE == "da"
+    assert settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+
+
+def test_embedded_database_keeps_its_data_between_runs(tmp_path):
+    """Two separate runs of the wrapper share one data directory and see each other's data."""
+    env = {**os.environ, "EMBEDDED_PGDATA": str(tmp_path / "pgdata"), "EMBEDDED_DATABASE": "probe"}
+    env.pop("DATABASE_URL", None)
+    script = (
+        "import os, psycopg; c = psycopg.connect(os.environ['DATABASE_URL'], autocommit=True); "
+        "c.execute('CREATE TABLE IF NOT EXISTS seen (n int)'); c.execute('INSERT INTO seen VALUES (1)'); "
+        "print(c.execute('SELECT count(*) FROM seen').fetchone()[0])"
+    )
+    command = [sys.executable, "-m", "config.embedded_db", "--", sys.executable, "-c", script]
+    first = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    second = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert first.returncode == 0, first.stderr
+    assert (first.stdout.strip(), second.stdout.strip()) == ("1", "2")
+    # The server stopped when the last user left: no postmaster.pid remains.
+    assert not (tmp_path / "pgdata" / "postmaster.pid").exists()
