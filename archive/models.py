@@ -130,7 +130,9 @@ class Meeting(models.Model):
         verbose_name_plural = _("møder")
         ordering = ["-date", "committee__name"]
         constraints = [
-            models.UniqueConstraint(fields=["committee", "date"], name="meeting_committee_date_uniq")
+            models.UniqueConstraint(
+                fields=["committee", "date"], name="meeting_committee_date_uniq"
+            )
         ]
         indexes = [models.Index(fields=["-date"], name="meeting_date_idx")]
 
@@ -169,7 +171,9 @@ class AgendaItem(models.Model):
     title = models.TextField(_("titel"))
     closed = models.BooleanField(_("lukket punkt"), default=False)
     case_number = models.CharField(_("sagsnummer"), max_length=100, blank=True)
-    case_number_normalized = models.CharField(_("sagsnummer (normaliseret)"), max_length=100, blank=True)
+    case_number_normalized = models.CharField(
+        _("sagsnummer (normaliseret)"), max_length=100, blank=True
+    )
     kle_subject = models.CharField(_("KLE-emne"), max_length=8, blank=True)
     kle_facet = models.CharField(_("KLE-facet"), max_length=4, blank=True)
     kle_serial = models.PositiveIntegerField(_("løbenummer"), null=True, blank=True)
@@ -195,7 +199,9 @@ class AgendaItem(models.Model):
         verbose_name_plural = _("dagsordenspunkter")
         ordering = ["meeting", "position"]
         constraints = [
-            models.UniqueConstraint(fields=["meeting", "position"], name="item_meeting_position_uniq")
+            models.UniqueConstraint(
+                fields=["meeting", "position"], name="item_meeting_position_uniq"
+            )
         ]
         indexes = [
             models.Index(fields=["case_number_normalized"], name="item_case_number_idx"),

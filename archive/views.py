@@ -68,7 +68,8 @@ def meeting_original(request, pk):
         raise Http404(_("Originalen findes ikke."))
     content_type = {
         "pdf": "application/pdf",
-        "html": "text/html; charset=" + (source.encoding if source.encoding != "binary" else "utf-8"),
+        "html": "text/html; charset="
+        + (source.encoding if source.encoding != "binary" else "utf-8"),
     }.get(source.format, "text/plain; charset=" + source.encoding.replace("-sig", ""))
     response = HttpResponse(bytes(source.original), content_type=content_type)
     # Always a download: an original HTML file must never render on our origin.

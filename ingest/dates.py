@@ -16,7 +16,9 @@ NUMERIC = re.compile(r"(?<![\d.])(\d{1,2})[-./](\d{1,2})[-./](\d{4})(?![\d])")
 ISO = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
 SLASH_SPACE = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})[ -](\d{4})\b")
 TIME = re.compile(r"\bkl\.?\s*(\d{1,2})(?:[.:](\d{2}))?\b", re.I)
-TIME_LABEL = re.compile(r"^(?:tidspunkt|mødetidspunkt|starttidspunkt|tid)\b\s*:?\s*(\d{1,2})[.:](\d{2})", re.I)
+TIME_LABEL = re.compile(
+    r"^(?:tidspunkt|mødetidspunkt|starttidspunkt|tid)\b\s*:?\s*(\d{1,2})[.:](\d{2})", re.I
+)
 
 DATE_PATTERNS = (
     (WRITTEN, lambda m: (int(m[3]), MONTHS[m[2].lower()], int(m[1]))),

@@ -67,7 +67,9 @@ def parse_header(lines: list[str]) -> Header:
             continue
         label = LABEL.match(line)
         if label:
-            index = _labelled(header, label["label"].lower(), label["rest"], lines, index, date_lines)
+            index = _labelled(
+                header, label["label"].lower(), label["rest"], lines, index, date_lines
+            )
             continue
         _title_line(header, line)
         if dates.find_date(line):
@@ -100,8 +102,10 @@ def _labelled(header, label, rest, lines, index, date_lines):
 def _continued(rest, lines, index):
     """A value that wraps onto following lines, up to a blank line or the next label."""
     while index < len(lines) and squash(lines[index]) and not LABEL.match(squash(lines[index])):
-        rest = f"{rest.rstrip(',')}, {squash(lines[index])}" if rest.rstrip().endswith(",") else (
-            f"{rest} {squash(lines[index])}"
+        rest = (
+            f"{rest.rstrip(',')}, {squash(lines[index])}"
+            if rest.rstrip().endswith(",")
+            else (f"{rest} {squash(lines[index])}")
         )
         index += 1
     return squash(rest.replace(",,", ",")), index

@@ -12,7 +12,9 @@ DEPARTMENT_CODE = re.compile(r"^[A-ZÆØÅ]{2,4}$")
 MARKS = {"X", "x", "Å", "☐", "☒", "✓", "✔", "■", "□", "Ø"}
 
 # Table-of-contents entries: dotted leaders or a tab before a page number.
-TOC_ENTRY = re.compile(r"^(?P<title>.*?\S)?\s*(?:\.{3,}|…+|(?:\s\.){3,}|\t)\s*(?P<page>\d{1,4})\s*$")
+TOC_ENTRY = re.compile(
+    r"^(?P<title>.*?\S)?\s*(?:\.{3,}|…+|(?:\s\.){3,}|\t)\s*(?P<page>\d{1,4})\s*$"
+)
 TOC_HEADING = re.compile(r"^(?:indholdsfortegnelse|indhold|oversigt over punkter)\s*:?$", re.I)
 
 PAGE_FURNITURE = re.compile(
@@ -88,4 +90,6 @@ def case_workers(line: str) -> list[str] | None:
     names = match["names"].strip().lstrip("-–").strip()
     if not names:
         return []
-    return [squash(n) for n in re.split(r"\s*[,;]\s*|\s+og\s+", names) if squash(n) not in {"", "-"}]
+    return [
+        squash(n) for n in re.split(r"\s*[,;]\s*|\s+og\s+", names) if squash(n) not in {"", "-"}
+    ]

@@ -20,7 +20,8 @@ PRIORITY = [REJECTED, APPROVED, POSTPONED, REFERRED, NOTED, DISCUSSED]
 _NEGATED = r"\b(?:ikke|ej)\s+(?:\w+\s+){0,2}?"
 PATTERNS = {
     REJECTED: [
-        _NEGATED + r"(?:godkend\w*|tiltr[åa]d\w*|vedtag\w*|vedtog|anbefal\w*|imødekom\w*|bevilg\w*)",
+        _NEGATED
+        + r"(?:godkend\w*|tiltr[åa]d\w*|vedtag\w*|vedtog|anbefal\w*|imødekom\w*|bevilg\w*)",
         r"\bafvis(?:t|te|es|er)?\b|\bafvist\b|\bforkast\w*\b|\bnedstemt\b",
         r"\b(?:forslag\w*|ændringsforslag\w*)\s+faldt\b",
     ],
@@ -53,7 +54,9 @@ PATTERNS = {
 }
 COMPILED = {name: [re.compile(p, re.I) for p in pats] for name, pats in PATTERNS.items()}
 NOTHING = re.compile(r"^\W*(?:intet|ingen(?:\s+bemærkninger)?|-)\W*$", re.I)
-SUB_POINT = re.compile(r"(?:^|\n|(?<=[.!]\s))Ad\s+(?:pkt\.?\s*|punkt\s*)?(\d{1,2})\s*\.?\s*[:.)\-–]?\s*", re.I)
+SUB_POINT = re.compile(
+    r"(?:^|\n|(?<=[.!]\s))Ad\s+(?:pkt\.?\s*|punkt\s*)?(\d{1,2})\s*\.?\s*[:.)\-–]?\s*", re.I
+)
 
 
 def classify(text: str) -> str:

@@ -33,7 +33,9 @@ SAG_NR_AFTER = re.compile(
 )
 SAG_NR_LINE = re.compile(r"^sag\s*nr\.?\s*(?P<number>\d{1,5})$", re.I)
 CLOSED_PREFIX = re.compile(r"^lukket(?:\s+punkt)?\s*[:\-–.]\s*(?P<title>.*)$", re.I)
-CLOSED_SUFFIX = re.compile(r"^(?P<title>.*?)\s*(?:[(\[]\s*lukket(?:\s+punkt)?\s*[)\]]|[-–]\s*lukket)$", re.I)
+CLOSED_SUFFIX = re.compile(
+    r"^(?P<title>.*?)\s*(?:[(\[]\s*lukket(?:\s+punkt)?\s*[)\]]|[-–]\s*lukket)$", re.I
+)
 
 REFERENCE = re.compile(
     r"\b(?i:punkt|pkt\.?)\s*(?P<number>\d{1,4})\s*,?\s*(?:på\s+|i\s+)?(?:møde[ts]?)\s+i\s+"
@@ -70,8 +72,8 @@ def parse_document(data: bytes, *, source="", municipality=None, committee=None)
     except Exception as error:  # a parser bug must still reach the user as a clear message
         log.exception("parser failed on %s", source)
         raise IngestError(
-            f"Dokumentet kunne ikke læses på grund af en fejl i indlæsningen ({type(error).__name__}). "
-            "Send venligst filen til os. (Internal parser error.)",
+            "Dokumentet kunne ikke læses på grund af en fejl i indlæsningen "
+            f"({type(error).__name__}). Send venligst filen til os. (Internal parser error.)",
             source,
         ) from error
     meeting.warnings[:0] = extracted.warnings
@@ -122,7 +124,9 @@ def remove_page_furniture(lines: list[str]) -> list[str]:
         for j in range(max(0, i - 3), min(len(lines), i + 4)):
             if j != i and lines[j]:
                 near[_shape(lines[j])] += 1
-    furniture = {shape for shape, count in near.items() if count >= 2 and count >= len(page_marks) / 2}
+    furniture = {
+        shape for shape, count in near.items() if count >= 2 and count >= len(page_marks) / 2
+    }
     first = next((line for line in lines if line), "")
     kept = []
     seen_first = False
@@ -153,7 +157,10 @@ def find_items(lines: list[str], toc: list[str]) -> list[Head]:
             continue
         for head in _candidates(lines, index, toc):
             candidates[head.style].append(head)
-    scores = {style: sum(_evidenced(lines, h, heads) for h in heads) for style, heads in candidates.items()}
+    scores = {
+        style: sum(_evidenced(lines, h, heads) for h in heads)
+        for style, heads in candidates.items()
+    }
     best = max(STYLES, key=lambda style: (scores[style], -STYLES.index(style)))
     if scores[best] == 0:
         return []
@@ -241,16 +248,19 @@ def _in_toc(head, toc) -> bool:
 def _increasing(heads):
     kept = []
     for head in heads:
-        if kept and head.number is not None and kept[-1].number is not None:
-            if head.number <= kept[-1].number:
-                continue
+        previous = kept[-1].number if kept else None
+        if previous is not None and head.number is not None and head.number <= previous:
+            continue
         kept.append(head)
     return kept
 
 
 def _drop_listings(lines, heads):
     """Runs of three or more headers with nothing between them are a listing, not items."""
-    bodiless = [not _has_body(lines, head, heads[i + 1] if i + 1 < len(heads) else None) for i, head in enumerate(heads)]
+    bodiless = [
+        not _has_body(lines, head, heads[i + 1] if i + 1 < len(heads) else None)
+        for i, head in enumerate(heads)
+    ]
     kept = []
     for i, head in enumerate(heads):
         run = _run_length(bodiless, i)
@@ -410,6 +420,8 @@ def item_warnings(meeting: Meeting) -> list[str]:
     if meeting.kind == "referat":
         for item in meeting.items:
             if not item.closed and not item.decision:
-                label = f"Punkt {item.number}" if item.number else f"Punkt nr. {item.position} i rækken"
+                label = (
+                    f"Punkt {item.number}" if item.number else f"Punkt nr. {item.position} i rækken"
+                )
                 warnings.append(f"{label} ({item.title[:60]}) har ingen beslutning.")
     return warnings

@@ -22,7 +22,12 @@ class CaseNumber:
     def kle(self):
         if not self.subject:
             return None
-        return {"subject": self.subject, "facet": self.facet, "serial": self.serial, "year": self.year}
+        return {
+            "subject": self.subject,
+            "facet": self.facet,
+            "serial": self.serial,
+            "year": self.year,
+        }
 
 
 @dataclass

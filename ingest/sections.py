@@ -20,12 +20,12 @@ KNOWN_HEADINGS = {
     SUMMARY: r"resum[eé]|sagsresum[eé]|kort\s+resum[eé]|sammendrag|resum[eé]\s+og\s+indstilling",
     CASE_TEXT: r"sagsfremstilling|sagsbeskrivelse|sagens\s+fremstilling|beskrivelse\s+af\s+sagen"
     r"|sagen\s+kort",
-    RECOMMENDATION: r"indstilling(?:er)?|forvaltningens\s+indstilling|administrationens\s+indstilling"
-    r"|direktionens\s+indstilling|indstilling\s+fra\s+.{3,80}|forslag\s+til\s+beslutning",
+    RECOMMENDATION: r"indstilling(?:er)?|forvaltningens\s+indstilling"
+    r"|administrationens\s+indstilling|direktionens\s+indstilling|indstilling\s+fra\s+.{3,80}|forslag\s+til\s+beslutning",
     DECISION: r"beslutning(?:er)?(?:\s+(?:i|fra|på|af|den|d\.)\b.{0,120})?"
     r"|udvalgets\s+beslutning|.{3,60}s\s+beslutning(?:\s+den\b.{0,40})?|afgørelse",
     ECONOMY: r"økonomi(?:ske\s+(?:konsekvenser|forhold|oplysninger))?|økonomi\s+og\s+finansiering"
-    r"|bevillingsmæssige\s+konsekvenser|finansiering",
+    r"|bevillingsmæssige\s+konsekvenser",
     LEGAL_BASIS: r"lovgrundlag|retsgrundlag|lovhjemmel|hjemmel|juridiske\s+forhold",
     DECISION_AUTHORITY: r"beslutningskompetence|kompetence|sagen\s+afgøres\s+af|afgøres\s+af"
     r"|beslutningsniveau",
@@ -40,7 +40,9 @@ OTHER_HEADINGS = (
     r"|sagens\s+tidligere\s+behandling|protokoltilførsel|mindretalsudtalelse"
     r"|fraværende|afbud|risikovurdering"
 )
-HEADING_RES = [(key, re.compile(rf"^(?:{pattern})$", re.I)) for key, pattern in KNOWN_HEADINGS.items()]
+HEADING_RES = [
+    (key, re.compile(rf"^(?:{pattern})$", re.I)) for key, pattern in KNOWN_HEADINGS.items()
+]
 OTHER_RE = re.compile(rf"^(?:{OTHER_HEADINGS})$", re.I)
 INLINE = re.compile(
     r"^(?P<head>beslutning(?:er)?(?:\s+(?:i|fra|på|den)\s+[^:]{3,120})?|indstilling|resum[eé]"
@@ -51,6 +53,8 @@ INLINE = re.compile(
 AUTHORITY_INLINE = re.compile(r"^(?P<head>sagen\s+afgøres\s+af)\s+(?P<rest>[A-ZÆØÅ].*)$")
 RECOMMENDS = re.compile(r"^.{3,160}?\bindstiller\b\s*[,:]?(?:\s*at\b.*)?$", re.I)
 BULLET = re.compile(r"^(?:[-–•*·]\s*)")
+# Words a sentence cannot end on; a paragraph ending on one was cut by a page break.
+GLUE_WORDS = "i|og|af|til|på|med|for|om|at|den|det|de|en|et|som|der|fra|ved|under|mellem|samt|eller"
 
 
 @dataclass
@@ -112,7 +116,9 @@ def parse_body(body_lines: list[str], closed: bool) -> Body:
             body.case_workers.extend(w for w in workers if w not in body.case_workers)
             continue
         found = heading_of(line)
-        if found and not (found[0] == RECOMMENDATION and current == RECOMMENDATION and not found[1]):
+        if found and not (
+            found[0] == RECOMMENDATION and current == RECOMMENDATION and not found[1]
+        ):
             key, printed, rest = found
             if key == "Kommunikation" and printed.lower() == "kommunikation":
                 # In First Agenda exports "Kommunikation" only labels the department grid.
@@ -182,7 +188,9 @@ def _take_metadata(body: Body, line: str) -> bool:
 def _demote_decision(chunks, headings):
     """A second decision heading: the earlier body's decision is kept under its own heading."""
     printed = headings.get(DECISION) or "Beslutning"
-    key = printed if printed.lower() not in {"beslutning", "beslutninger"} else "Tidligere beslutning"
+    key = (
+        printed if printed.lower() not in {"beslutning", "beslutninger"} else "Tidligere beslutning"
+    )
     chunks.setdefault(key, []).extend(chunks.pop(DECISION))
 
 
@@ -202,13 +210,11 @@ def _join(paragraphs: list[list[str]]) -> str:
 def _continues(previous: str, text: str) -> bool:
     """A sentence split by a page break: a long paragraph ending mid-sentence."""
     last_line = previous.rsplit("\n", 1)[-1]
-    return (
-        len(last_line) > 80
-        and "\t" not in last_line
-        and "\t" not in text
-        and re.search(r"[a-zæøå,]$", last_line) is not None
-        and not BULLET.match(text)
-    )
+    if len(last_line) <= 80 or "\t" in last_line or "\t" in text or BULLET.match(text):
+        return False
+    if re.search(r"[a-zæøå,]$", last_line) and re.match(r"(?!at )[a-zæøå]", text):
+        return True
+    return re.search(rf"\b(?:{GLUE_WORDS})$", last_line) is not None
 
 
 def _attachments(paragraphs: list[list[str]]) -> list[str]:

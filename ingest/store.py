@@ -75,9 +75,7 @@ def store(parsed: ParsedDocument, data: bytes, *, replace=False, uploaded_by=Non
 def _store(parsed, data, replace, uploaded_by):
     m = parsed.meeting
     committee = committee_for(m.municipality, m.committee)
-    meeting = (
-        Meeting.objects.select_for_update().filter(committee=committee, date=m.date).first()
-    )
+    meeting = Meeting.objects.select_for_update().filter(committee=committee, date=m.date).first()
     status = CREATED
     if meeting is not None:
         upgrade = meeting.kind == Meeting.Kind.AGENDA and m.kind == Meeting.Kind.MINUTES

@@ -82,7 +82,8 @@ def test_embedded_database_keeps_its_data_between_runs(tmp_path):
     env.pop("DATABASE_URL", None)
     script = (
         "import os, psycopg; c = psycopg.connect(os.environ['DATABASE_URL'], autocommit=True); "
-        "c.execute('CREATE TABLE IF NOT EXISTS seen (n int)'); c.execute('INSERT INTO seen VALUES (1)'); "
+        "c.execute('CREATE TABLE IF NOT EXISTS seen (n int)'); "
+        "c.execute('INSERT INTO seen VALUES (1)'); "
         "print(c.execute('SELECT count(*) FROM seen').fetchone()[0])"
     )
     command = [sys.executable, "-m", "config.embedded_db", "--", sys.executable, "-c", script]

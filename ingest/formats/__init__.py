@@ -18,7 +18,9 @@ HTML = "html"
 MARKDOWN = "markdown"
 TEXT = "text"
 
-HTML_START = re.compile(rb"^\s*(<!doctype\s+html|<html|<head|<body|<meta|<div|<table|<p[\s>])", re.I)
+HTML_START = re.compile(
+    rb"^\s*(<!doctype\s+html|<html|<head|<body|<meta|<div|<table|<p[\s>])", re.I
+)
 MARKDOWN_HINTS = re.compile(r"^(#{1,6} \S|\*\*[^*\n]+\*\*)", re.M)
 
 # Magic numbers of files that are certainly not minutes, so the error can say what they are.

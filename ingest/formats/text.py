@@ -1,16 +1,23 @@
 """Bytes to clean text: encoding detection and the normalisation every format shares."""
 
+import bisect
+import os
 import re
 import unicodedata
 
 from ingest.errors import IngestError
 
-# Cyrillic letters that look exactly like Latin ones. Minutes copied through some editors
-# come back with them mixed into Danish words ("varместuen"), which breaks search.
-CYRILLIC_LOOKALIKES = str.maketrans(
-    "АВЕКМНОРСТХаеорсухіјѕԁԛԝ",
-    "ABEKMHOPCTXaeopcyxijsdqw",
-)
+# Latin words spelled partly with Cyrillic letters ("varместuen") come from copy-paste
+# through some editors. Each Cyrillic letter may stand for the Latin letter it looks like
+# or the one it sounds like (с looks like c but is an s); the document's own vocabulary
+# decides, and where it cannot, the look-alike wins.
+CYRILLIC_READINGS = {
+    "а": "a", "в": "bv", "г": "rg", "д": "d", "е": "e", "ё": "e", "з": "z", "и": "ui", "й": "i",
+    "к": "k", "л": "l", "м": "m", "н": "hn", "о": "o", "п": "np", "р": "pr", "с": "cs",
+    "т": "t", "у": "yu", "х": "xh", "ь": "b", "і": "i", "ј": "j", "ѕ": "s", "ԁ": "d",
+    "А": "A", "В": "BV", "Е": "E", "К": "K", "М": "M", "Н": "HN", "О": "O", "Р": "PR",
+    "С": "CS", "Т": "T", "Х": "XH", "У": "YU", "І": "I", "Ј": "J", "Ѕ": "S",
+}  # fmt: skip
 CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 LATIN_LETTER = re.compile(r"[A-Za-zÆØÅæøåÉéÜüÖöÄä]")
 WORD = re.compile(r"\w+")
@@ -51,20 +58,38 @@ def _strict(data, encoding):
 
 
 def repair_lookalikes(text: str) -> str:
-    """Turn Cyrillic look-alike letters back into Latin ones inside Latin words.
+    """Turn Cyrillic letters back into Latin ones inside otherwise Latin words.
 
     Only words that mix both scripts are touched, so genuine Cyrillic text stays as it is.
     """
     if not CYRILLIC.search(text):
         return text
+    vocabulary = sorted({w.lower() for w in WORD.findall(text) if not CYRILLIC.search(w)})
 
     def fix(match):
         word = match.group(0)
-        if CYRILLIC.search(word) and LATIN_LETTER.search(word):
-            return word.translate(CYRILLIC_LOOKALIKES)
-        return word
+        if not (CYRILLIC.search(word) and LATIN_LETTER.search(word)):
+            return word
+        candidates = _readings(word)
+        # The reading sharing the longest start with a word the document spells in Latin
+        # ("varmestuen" ~ "varmestue"); ties keep the look-alike reading.
+        return max(candidates, key=lambda c: _shared_start(c.lower(), vocabulary))
 
     return WORD.sub(fix, text)
+
+
+def _shared_start(word: str, vocabulary: list[str]) -> int:
+    at = bisect.bisect_left(vocabulary, word)
+    neighbours = vocabulary[max(0, at - 1) : at + 1]
+    return max((len(os.path.commonprefix([word, n])) for n in neighbours), default=0)
+
+
+def _readings(word: str) -> list[str]:
+    readings = [""]
+    for char in word:
+        options = CYRILLIC_READINGS.get(char, char) if CYRILLIC.match(char) else char
+        readings = [r + o for r in readings for o in options][:64]
+    return readings
 
 
 def normalize(text: str) -> str:

@@ -6,7 +6,9 @@ from django.core.management.base import BaseCommand
 
 
 class Command(BaseCommand):
-    help = "Gør databasen klar: migrér og indlæs eksempelreferaterne (uændrede filer springes over)."
+    help = (
+        "Gør databasen klar: migrér og indlæs eksempelreferaterne (uændrede filer springes over)."
+    )
 
     def handle(self, *args, **options):
         call_command("migrate", interactive=False, verbosity=0)
