@@ -166,10 +166,9 @@ def find_items(lines: list[str], toc: list[str]) -> list[Head]:
         return []
     heads = candidates[best]
     if best in {"numbered", "bare", "toc"}:
-        heads = _increasing([h for h in heads if _evidenced(lines, h, heads) or _in_toc(h, toc)])
-    else:
-        heads = _drop_listings(lines, heads)
-    return _dedupe(lines, heads)
+        heads = [h for h in heads if _evidenced(lines, h, heads) or _in_toc(h, toc)]
+        return _increasing(_dedupe(lines, heads))
+    return _dedupe(lines, _drop_listings(lines, heads))
 
 
 def _candidates(lines, index, toc):
