@@ -2,9 +2,14 @@
 original documents they were parsed from."""
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
+from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+from archive.search import AgendaItemQuerySet
 
 
 class Municipality(models.Model):
@@ -154,6 +159,10 @@ class Outcome(models.TextChoices):
     OTHER = "other", _("andet")
 
 
+def _vector(*fields, weight):
+    return SearchVector(*fields, weight=weight, config="danish")
+
+
 class AgendaItem(models.Model):
     meeting = models.ForeignKey(
         Meeting, on_delete=models.CASCADE, related_name="items", verbose_name=_("møde")
@@ -193,6 +202,36 @@ class AgendaItem(models.Model):
     )
     decision_parts = models.JSONField(_("delbeslutninger"), default=list, blank=True)
     references = models.JSONField(_("henvisninger"), default=list, blank=True)
+    # Stored, weighted vectors (A title, B decision and summary, C the rest); one per search
+    # scope so each has its own GIN index.
+    search_vector = models.GeneratedField(
+        expression=_vector("title", weight="A")
+        + _vector("decision", "summary", weight="B")
+        + _vector(
+            "case_text",
+            "recommendation",
+            "economy",
+            "legal_basis",
+            "decision_authority",
+            Cast("other_sections", models.TextField()),
+            Cast("attachments", models.TextField()),
+            weight="C",
+        ),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
+    title_vector = models.GeneratedField(
+        expression=_vector("title", weight="A"),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
+    decision_vector = models.GeneratedField(
+        expression=_vector("decision", weight="B"),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
+
+    objects = AgendaItemQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("dagsordenspunkt")
@@ -204,7 +243,15 @@ class AgendaItem(models.Model):
             )
         ]
         indexes = [
-            models.Index(fields=["case_number_normalized"], name="item_case_number_idx"),
+            GinIndex(fields=["search_vector"], name="item_search_vector_idx"),
+            GinIndex(fields=["title_vector"], name="item_title_vector_idx"),
+            GinIndex(fields=["decision_vector"], name="item_decision_vector_idx"),
+            # varchar_pattern_ops so that a journal-number prefix (LIKE '15.00.00%') uses it.
+            models.Index(
+                fields=["case_number_normalized"],
+                name="item_case_number_idx",
+                opclasses=["varchar_pattern_ops"],
+            ),
             models.Index(fields=["kle_subject"], name="item_kle_subject_idx"),
             models.Index(fields=["-meeting_date"], name="item_meeting_date_idx"),
         ]
@@ -214,3 +261,23 @@ class AgendaItem(models.Model):
 
     def get_absolute_url(self):
         return reverse("archive:item", args=[self.meeting_id, self.position])
+
+
+class Term(models.Model):
+    """A word of the corpus: for finding compound words and for "Mente du" suggestions."""
+
+    word = models.CharField(_("ord"), max_length=100)
+    stem = models.CharField(_("stamme"), max_length=100, blank=True)
+    frequency = models.PositiveIntegerField(_("antal punkter"), default=0)
+
+    class Meta:
+        verbose_name = _("ord")
+        verbose_name_plural = _("ordforråd")
+        constraints = [models.UniqueConstraint(fields=["word"], name="term_word_uniq")]
+        indexes = [
+            models.Index(fields=["stem"], name="term_stem_idx"),
+            GinIndex(fields=["word"], name="term_word_trgm_idx", opclasses=["gin_trgm_ops"]),
+        ]
+
+    def __str__(self):
+        return self.word

@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 
 from archive.models import AgendaItem, Committee, Meeting, Municipality, SourceDocument
+from archive.search import add_to_vocabulary, item_texts
 from ingest.errors import IngestError
 from ingest.parse import PARSER_VERSION, parse_document
 from ingest.parsed import ParsedDocument
@@ -111,26 +112,36 @@ def _store(parsed, data, replace, uploaded_by):
     meeting.sources.exclude(pk=source.pk).filter(status=SourceDocument.Status.CURRENT).update(
         status=SourceDocument.Status.SUPERSEDED, superseded_by=source
     )
-    AgendaItem.objects.bulk_create(item_rows(meeting, parsed))
+    rows = AgendaItem.objects.bulk_create(item_rows(meeting, parsed))
+    add_to_vocabulary(["\n".join(item_texts(row).values()) for row in rows])
     return Outcome(status, meeting, source, parsed, list(m.warnings))
 
 
 def committee_for(municipality_name: str, committee_name: str) -> Committee:
     municipality = Municipality.objects.filter(name=municipality_name).first()
     if municipality is None:
-        base = slugify(municipality_name.removesuffix(" Kommune")) or "kommune"
+        base = danish_slug(municipality_name.removesuffix(" Kommune")) or "kommune"
         municipality = Municipality.objects.create(
             name=municipality_name, slug=_free_slug(Municipality.objects, base)
         )
     committee = municipality.committees.filter(name=committee_name).first()
     if committee is None:
-        base = slugify(committee_name) or "udvalg"
+        base = danish_slug(committee_name) or "udvalg"
         committee = Committee.objects.create(
             municipality=municipality,
             name=committee_name,
             slug=_free_slug(municipality.committees, base),
         )
     return committee
+
+
+def danish_slug(name: str) -> str:
+    """Readable Danish slugs: "Børne- og Skoleudvalget" -> "boerne-og-skoleudvalget"."""
+    return slugify(
+        name.translate(
+            str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "Æ": "Ae", "Ø": "Oe", "Å": "Aa"})
+        )
+    )
 
 
 def _free_slug(queryset, base):
@@ -214,8 +225,7 @@ def reparse(source: SourceDocument) -> Reparse:
     with transaction.atomic():
         Meeting.objects.select_for_update().filter(pk=meeting.pk).first()
         meeting.items.all().delete()
-        rows = item_rows(meeting, parsed)
-        AgendaItem.objects.bulk_create(rows)
+        rows = AgendaItem.objects.bulk_create(item_rows(meeting, parsed))
         m = parsed.meeting
         meeting.kind, meeting.start_time, meeting.location = m.kind, m.time, m.location[:300]
         meeting.participants = [{"name": p.name, "party": p.party} for p in m.participants]

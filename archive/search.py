@@ -1,0 +1,313 @@
+"""All search logic: the AgendaItem QuerySet, compound words, vocabulary, highlights.
+
+Views and FilterSets call `AgendaItem.objects.search(...)` and the helpers below; nothing
+else builds full-text queries. See docs/search.md for the design and its measurements.
+"""
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.db import connection, models
+from django.db.models import ExpressionWrapper, F, Q, Value
+from django.db.models.functions import Concat, Left
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
+from ingest.casenumbers import normalize_query
+
+CONFIG = "danish"
+SCOPES = {"all": "search_vector", "decisions": "decision_vector", "titles": "title_vector"}
+SORTS = ("relevance", "date")
+MAX_QUERY_LENGTH = 300
+# Highlight markers: private-use characters that normalised documents never contain. The
+# text is escaped first and only then are they turned into <mark>.
+MARK_START, MARK_END = "\ue000", "\ue001"
+WORD = re.compile(r"[a-zæøåäöüé]+")
+CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\ue000-\uf8ff]")
+
+# Compound splitting: a part must be this long, the whole word at least twice that.
+MIN_PART = 4
+LINKING = ("s", "e")
+
+
+class AgendaItemQuerySet(models.QuerySet):
+    def public(self):
+        return self.filter(meeting__published=True)
+
+    def search(self, text: str, scope: str = "all"):
+        """Items matching `text`, annotated with `rank` and `exact`.
+
+        A journal number or its prefix ("15.00.00", "00.01.00A00-29-25") matches the parsed
+        case-number column exactly or by prefix. Anything else is Danish full-text search
+        with websearch syntax ("phrase", or, -word) over the scope's stored vector, widened
+        to compound words that contain a search term; `exact` tells the items that match
+        without that widening, which rank first.
+        """
+        case = normalize_query(text)
+        if case:
+            return self.filter(
+                Q(case_number_normalized=case) | Q(case_number_normalized__startswith=case)
+            ).annotate(
+                rank=Value(1.0, output_field=models.FloatField()),
+                exact=Value(True, output_field=models.BooleanField()),
+            )
+        query = Query.prepare(text)
+        field = SCOPES.get(scope, SCOPES["all"])
+        widened = TsQuery(query.widened)
+        return self.filter(**{field: widened}).annotate(
+            rank=SearchRank(F(field), widened),
+            exact=ExpressionWrapper(
+                Q(**{field: TsQuery(query.exact)}), output_field=models.BooleanField()
+            ),
+        )
+
+    def ordered(self, sort: str = "relevance"):
+        """Relevance (exact words before compound parts; ties: newest first), or newest first."""
+        if sort == "date":
+            return self.order_by("-meeting_date", "-meeting_id", "position")
+        return self.order_by("-exact", "-rank", "-meeting_date", "-meeting_id", "position")
+
+    def with_headlines(self, text: str):
+        """Decision and text snippets; call it on the page being shown only."""
+        if normalize_query(text):
+            return self.annotate(
+                decision_headline=Left("decision", 240),
+                text_headline=Left(Concat("summary", Value(" "), "case_text"), 240),
+            )
+        query = TsQuery(Query.prepare(text).widened)
+        options = {
+            "config": CONFIG,
+            "start_sel": MARK_START,
+            "stop_sel": MARK_END,
+            "max_words": 30,
+            "min_words": 12,
+            "max_fragments": 2,
+            "fragment_delimiter": " … ",
+        }
+        # Headlines re-parse the text: bounded to the first 20,000 characters.
+        body = Left(
+            Concat("summary", Value("\n\n"), "case_text", Value("\n\n"), "recommendation"), 20000
+        )
+        return self.annotate(
+            decision_headline=SearchHeadline("decision", query, **options),
+            text_headline=SearchHeadline(body, query, **options),
+        )
+
+
+def clean_query(text: str) -> str:
+    """What is left of user input once control characters and excess length are gone."""
+    return " ".join(CONTROL.sub(" ", text or "").split())[:MAX_QUERY_LENGTH]
+
+
+def is_only_stop_words(text: str) -> bool:
+    """True when the query has words but Danish full-text search ignores them all."""
+    if not WORD.search(text.lower()) or normalize_query(text):
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT numnode(websearch_to_tsquery(%s::regconfig, %s))", [CONFIG, text])
+        return cursor.fetchone()[0] == 0
+
+
+def highlight(headline: str | None) -> str:
+    """Escaped snippet with <mark> around the hits: built from escaped text only."""
+    if not headline:
+        return ""
+    safe = escape(headline).replace(MARK_START, "<mark>").replace(MARK_END, "</mark>")
+    return mark_safe(safe)  # noqa: S308 - escaped above; only our own <mark> tags added
+
+
+def plain_snippet(headline: str | None) -> str:
+    """The same snippet for JSON: markers become «» so clients can style them safely."""
+    return (headline or "").replace(MARK_START, "«").replace(MARK_END, "»")
+
+
+# --- Vocabulary and compound words -------------------------------------------------------
+
+
+def words(text: str) -> list[str]:
+    return WORD.findall(text.lower())
+
+
+def add_to_vocabulary(texts: list[str]):
+    """Count each word once per text (an agenda item) in the Term table."""
+    counts = Counter()
+    for text in texts:
+        counts.update({w for w in words(text) if 2 < len(w) <= 100})
+    if not counts:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            INSERT INTO archive_term (word, stem, frequency)
+            SELECT w, coalesce((ts_lexize('danish_stem', w))[1], ''), n
+            FROM unnest(%s::text[], %s::int[]) AS t(w, n)
+            ON CONFLICT (word) DO UPDATE SET frequency = archive_term.frequency + EXCLUDED.frequency
+            """,
+            [list(counts), list(counts.values())],
+        )
+
+
+def item_texts(item) -> dict[str, str]:
+    """An item's searchable text, by scope group."""
+    rest = [item.summary, item.case_text, item.recommendation, item.economy, item.legal_basis]
+    rest += [item.decision_authority, *item.other_sections.values(), *item.attachments]
+    return {"title": item.title, "decision": item.decision, "text": "\n".join(rest)}
+
+
+def compound_expansions(lexeme: str, word: str = "", limit: int = 40) -> list[str]:
+    """Stems of corpus words that contain the lexeme as one part of a compound.
+
+    "reform" -> beskæftigelsesreformen, "udslusning" -> udslusningsboliger. A word counts
+    when it splits into a head the corpus uses as a word of its own and a tail that stems
+    like such a word (with the linking letters s/e between them), and one side is the
+    lexeme: so "reform" does not expand to "reformulere". Frequent words first.
+
+    Danish stems can be short ("bolig" -> "bol"); then the user's `word` finds the candidates.
+    """
+    from archive.models import Term
+
+    needle = lexeme if len(lexeme) >= MIN_PART else word[: max(MIN_PART, len(lexeme))]
+    if len(needle) < MIN_PART:
+        return []
+    rows = list(
+        Term.objects.filter(word__contains=needle)
+        .exclude(stem=lexeme)
+        .order_by("-frequency", "word")
+        .values_list("word", "stem")[:2000]
+    )
+    splits = {w: _splits_around(w, needle) for w, _ in rows}
+    known_heads = _known_words({head for pairs in splits.values() for head, _ in pairs})
+    tail_stems = _stems({tail for pairs in splits.values() for _, tail in pairs})
+    found = []
+    for candidate, stem in rows:
+        if stem in found:
+            continue
+        for head, tail in splits[candidate]:
+            parts = (known_heads.get(head), tail_stems.get(tail))
+            if None not in parts and lexeme in parts:
+                found.append(stem)
+                break
+        if len(found) >= limit:
+            break
+    return found
+
+
+def _splits_around(word: str, lexeme: str) -> list[tuple[str, str]]:
+    """(head, tail) pairs where the lexeme starts the tail or begins the word."""
+    pairs = []
+    at = word.find(lexeme, 1)
+    while at > 0:
+        head = word[:at]
+        pairs.append((head, word[at:]))
+        if head[-1] in LINKING:
+            pairs.append((head[:-1], word[at:]))
+        at = word.find(lexeme, at + 1)
+    if word.startswith(lexeme):
+        for cut in range(len(lexeme), len(word) - MIN_PART + 1):
+            pairs.append((word[:cut], word[cut:]))
+            if word[cut] in LINKING:
+                pairs.append((word[:cut], word[cut + 1 :]))
+    return [(h, t) for h, t in pairs if len(h) >= MIN_PART and len(t) >= MIN_PART]
+
+
+def _known_words(candidates: set[str]) -> dict[str, str]:
+    """Candidates that are words of the corpus, with their stems."""
+    from archive.models import Term
+
+    if not candidates:
+        return {}
+    return dict(
+        Term.objects.filter(word__in=candidates).exclude(stem="").values_list("word", "stem")
+    )
+
+
+def _stems(candidates: set[str]) -> dict[str, str]:
+    """Danish stems of the candidates that stem like a word the corpus uses on its own."""
+    if not candidates:
+        return {}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT c, s FROM (
+                SELECT c, (ts_lexize('danish_stem', c))[1] AS s FROM unnest(%s::text[]) AS c
+            ) AS x
+            WHERE s <> '' AND EXISTS (SELECT 1 FROM archive_term t WHERE t.stem = x.s)
+            """,
+            [sorted(candidates)],
+        )
+        return dict(cursor.fetchall())
+
+
+# --- The query itself ----------------------------------------------------------------------
+
+LEXEME = re.compile(r"(?P<neg>!?)\s*'(?P<lexeme>(?:[^']|'')+)'(?P<suffix>:[*A-D]+)?")
+PHRASE = re.compile(r"<\d+>|<->")
+
+
+class TsQuery(SearchQuery):
+    """A tsquery given as text, used as is: its lexemes are already Danish stems, and
+    to_tsquery would stem them a second time."""
+
+    template = "(%(expressions)s)::tsquery"
+
+    def __init__(self, text: str):
+        super().__init__(Value(text), search_type="raw")
+
+
+def parsed_query(text: str) -> str:
+    """The websearch query as tsquery text, e.g. "'reform' & !'sygedagpeng'"."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT websearch_to_tsquery(%s::regconfig, %s)::text", [CONFIG, text])
+        return cursor.fetchone()[0]
+
+
+def expanded_query(tsquery: str, words_by_stem: dict[str, str] | None = None) -> str:
+    """The tsquery with each plain positive term widened to the compounds containing it.
+
+    Terms inside a phrase or after "-" stay exact: a phrase means these words in this order,
+    and excluding a word should not silently exclude every compound with it.
+    """
+
+    def widen(match):
+        lexeme = match["lexeme"].replace("''", "'")
+        before = tsquery[max(0, match.start() - 4) : match.start()]
+        after = tsquery[match.end() : match.end() + 4]
+        if match["neg"] or match["suffix"] or PHRASE.search(before) or PHRASE.search(after):
+            return match.group(0)
+        extra = compound_expansions(lexeme, (words_by_stem or {}).get(lexeme, ""))
+        if not extra:
+            return match.group(0)
+        terms = [lexeme, *extra]
+        return "( " + " | ".join("'" + t.replace("'", "''") + "'" for t in terms) + " )"
+
+    return LEXEME.sub(widen, tsquery)
+
+
+@dataclass
+class Query:
+    """A user's query, prepared once: the exact tsquery and the one widened to compounds."""
+
+    text: str
+    exact: str
+    widened: str
+
+    @classmethod
+    def prepare(cls, text: str) -> "Query":
+        exact = parsed_query(text)
+        if not exact:
+            return cls(text, exact, exact)
+        return cls(text, exact, expanded_query(exact, stems_of(words(text))))
+
+
+def stems_of(tokens: list[str]) -> dict[str, str]:
+    """{Danish stem: the word the user typed}."""
+    if not tokens:
+        return {}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT (ts_lexize('danish_stem', w))[1], w FROM unnest(%s::text[]) AS w",
+            [tokens],
+        )
+        return {stem: word for stem, word in cursor.fetchall() if stem}
