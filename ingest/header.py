@@ -23,7 +23,7 @@ DATE_TAIL = re.compile(
 LABEL = re.compile(
     r"^(?P<label>udvalg|mødedato|dato|tidspunkt|mødetidspunkt|starttidspunkt|mødested|sted|"
     r"lokale|mødelokale|mødedeltagere|deltagere|til\s+stede|tilstede|medlemmer|deltagende|"
-    r"fraværende(?:\s+med\s+afbud)?|afbud|fravær|forfald)\b\s*:?\s*(?P<rest>.*)$",
+    r"fraværende(?:\s+med\s+afbud)?|afbud|fravær|forfald|bemærkninger)\b\s*:?\s*(?P<rest>.*)$",
     re.I,
 )
 COMMITTEE_WORD = re.compile(
@@ -32,6 +32,14 @@ COMMITTEE_WORD = re.compile(
     re.I,
 )
 PERSON = re.compile(r"^(?P<name>[A-ZÆØÅ][^()]{1,80}?)\s*(?:\((?P<party>[A-ZÆØÅ]{1,3})\))?\s*$")
+ROLE = re.compile(
+    r"^(?:formand|næstformand|borgmester|viceborgmester|rådmand|medlem|suppleant)\s*[:,]?\s+"
+    r"(?=[A-ZÆØÅ])",
+    re.I,
+)
+# "Suppleant for Lene Dalgaard (A)", "sag 5-7": notes about an entry, not people.
+NOT_A_PERSON = re.compile(r"^(?:suppleant|stedfortræder|vikar)\s+for\b|^(?:sag|pkt|punkt)\b", re.I)
+LOCATION_LINE = re.compile(r"^i\s+(?P<place>[A-ZÆØÅ].{2,120})$")
 MUNICIPALITY = re.compile(r"\b([A-ZÆØÅ][a-zæøå]+(?:-[A-ZÆØÅ][a-zæøå]+)?)\s+Kommunes?\b")
 NOT_A_PLACE = {
     "Den", "Det", "Denne", "Dette", "Hver", "Enhver", "Anden", "Andre", "Samme", "Egen", "Hele",
@@ -71,6 +79,10 @@ def parse_header(lines: list[str]) -> Header:
                 header, label["label"].lower(), label["rest"], lines, index, date_lines
             )
             continue
+        place = LOCATION_LINE.match(line)
+        if place and date_lines and not header.location:
+            header.location = place["place"]  # "i Mødelokale 1.2, Odense Rådhus" below the date
+            continue
         _title_line(header, line)
         if dates.find_date(line):
             date_lines.append(line)
@@ -92,10 +104,17 @@ def _labelled(header, label, rest, lines, index, date_lines):
         rest, index = _continued(rest, lines, index)
         header.location = header.location or rest.strip(" ,")
     elif label in PARTICIPANTS or label in ABSENT:
-        if not rest.strip():
+        if rest.strip():
+            rest, index = _continued(rest, lines, index)
+        else:
             rest, index = _block(lines, index)
         people = _people(rest)
         (header.absent if label in ABSENT else header.participants).extend(people)
+    elif label == "bemærkninger":
+        # "Bemærkninger: Afbud: Jesper Holm" (Aabenraa)
+        inner = LABEL.match(rest)
+        if inner and inner["label"].lower() != "bemærkninger":
+            _labelled(header, inner["label"].lower(), inner["rest"], [], 0, date_lines)
     return index
 
 
@@ -117,7 +136,7 @@ def _block(lines, index):
         index += 1
     taken = []
     while index < len(lines) and squash(lines[index]) and not LABEL.match(squash(lines[index])):
-        taken.append(squash(lines[index]))
+        taken.append(re.sub(r"^[-–•*·]\s*", "", squash(lines[index])))
         index += 1
     return ", ".join(taken), index
 
@@ -125,7 +144,9 @@ def _block(lines, index):
 def _people(text):
     people = []
     for part in re.split(r",(?![^()]*\))|;|\s+og\s+", text):
-        part = squash(part).strip(".")
+        part = ROLE.sub("", squash(part).strip("."))
+        if NOT_A_PERSON.match(part):
+            continue
         match = PERSON.match(part)
         if match and len(match["name"].split()) <= 6:
             people.append(Person(squash(match["name"]), match["party"]))

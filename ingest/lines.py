@@ -23,7 +23,7 @@ PAGE_FURNITURE = re.compile(
 )
 
 CASE_LABEL = re.compile(
-    r"^(?:sagsnr|sags\s*nr|sagsnummer|sag\s*nr|j\.\s*nr|jnr|journalnr|journalnummer|"
+    r"^(?:sagsnr|sags\s*nr|sagsnummer|sagsid|sag\s*nr|j\.\s*nr|jnr|journalnr|journalnummer|"
     r"journal\s*nr|dok\.?\s*nr|acadre\s*sagsnr|sbsys\s*sagsnr)\.?\s*:?\s*(?P<number>[^\s].*?)"
     r"(?:\s+(?:sagsbehandler|sagsansvarlig)\s*:?\s*(?P<worker>.*))?$",
     re.I,
@@ -33,6 +33,10 @@ CASE_WORKER = re.compile(
     r"ansvarlig)\s*:?\s*(?P<names>.*)$",
     re.I,
 )
+# "A. Sager til afgørelse i byrådet": a group of items (Odense), not part of any item.
+GROUP = re.compile(r"^[A-H]\.\s+[A-ZÆØÅ][^.]{2,60}$")
+# A line of attached file names ("Arbejdsplan_2025.pdf Strategi.pdf").
+FILE_NAMES = re.compile(r"^(?:\S+\.(?:pdf|docx?|xlsx?|pptx?|odt|png|jpe?g)\s*)+$", re.I)
 CLOSERS = re.compile(
     r"^(?:mødet\s+(?:blev\s+)?(?:hævet|sluttede|afsluttet)|underskrift(?:er|sblad|sside)?\s*:?$|"
     r"referent\s*:|til\s+toppen$)",
@@ -70,8 +74,23 @@ def is_single_code(line: str) -> bool:
     return bool(DEPARTMENT_CODE.match(line.strip()))
 
 
+# "Åbent - 27.24.00-A00-2-25", "Lukket sag", "Åbent punkt": whether an item is public.
+STATUS = re.compile(r"\b(?P<status>åbent|åben|lukket)(?:\s+(?:punkt|sag))?\b", re.I)
+STATUS_CASE = re.compile(
+    r"^(?P<status>åbent|åben|lukket)(?:\s+(?:punkt|sag))?\s*[-–:]\s*(?P<number>\S+)$", re.I
+)
+
+
 def case_label(line: str):
-    """(case number, case worker) from 'Sagsnr.: … Sagsbehandler: …', else None."""
+    """(case number, case worker, closed) from a case line, else None.
+
+    Handles 'Sagsnr.: … Sagsbehandler: …', 'Sagsid.: 18/2980  Sagsbehandler: X  Lukket sag',
+    'Sagsnr. EMN-2025-00412 Udvalget Åbent punkt' and Odense's 'Lukket - 27.00.00-K07-3-25'.
+    """
+    status = STATUS_CASE.match(line)
+    if status:
+        case = parse_case_number(status["number"])
+        return (case, "", status["status"].lower() == "lukket") if case else None
     match = CASE_LABEL.match(line)
     if not match:
         return None
@@ -79,7 +98,9 @@ def case_label(line: str):
     case = parse_case_number(number) or parse_case_number(number.split()[0])
     if case is None:
         return None
-    return case, (match["worker"] or "").strip()
+    worker = STATUS.sub("", match["worker"] or "").strip(" ,")
+    marker = STATUS.search(line)
+    return case, worker, bool(marker and marker["status"].lower() == "lukket")
 
 
 def case_workers(line: str) -> list[str] | None:

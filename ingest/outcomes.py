@@ -49,13 +49,16 @@ PATTERNS = {
         r"\btil\s+efterretning\b",
         r"\btaget\s+til\s+orientering\b|\bblev\s+orienteret\b|\borienterede\s+om\b",
         r"\btil\s+orientering\b|\bnoteret\b",
+        r"\borientering(?:en)?\s+(?:blev\s+)?givet\b",
     ],
     DISCUSSED: [r"\bdrøft(?:et|ede|es|er)\b|\bdrøftelse\b"],
 }
 COMPILED = {name: [re.compile(p, re.I) for p in pats] for name, pats in PATTERNS.items()}
 NOTHING = re.compile(r"^\W*(?:intet|ingen(?:\s+bemærkninger)?|-)\W*$", re.I)
+# "Ad 1.: Tiltrådt." (and Slagelse's "At 1: Godkendt.") at a line or sentence start.
 SUB_POINT = re.compile(
-    r"(?:^|\n|(?<=[.!]\s))Ad\s+(?:pkt\.?\s*|punkt\s*)?(\d{1,2})\s*\.?\s*[:.)\-–]?\s*", re.I
+    r"(?:^|\n|(?<=[.!]\s))(?:(?i:ad)\s+(?i:pkt\.?\s*|punkt\s*)?(\d{1,2})\s*\.?\s*[:.)\-–]?"
+    r"|At\s+(\d{1,2})\s*:)\s*"
 )
 
 
@@ -80,7 +83,7 @@ def split_parts(text: str) -> list[DecisionPart]:
     for index, mark in enumerate(marks):
         end = marks[index + 1].start() if index + 1 < len(marks) else len(text)
         body = text[mark.end() : end].strip()
-        parts.append(DecisionPart(int(mark[1]), body, classify(body)))
+        parts.append(DecisionPart(int(mark[1] or mark[2]), body, classify(body)))
     return parts
 
 

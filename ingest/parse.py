@@ -8,7 +8,7 @@ import hashlib
 import logging
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ingest import formats, outcomes
 from ingest import lines as L
@@ -26,7 +26,11 @@ PUNKT = re.compile(
     r"(?P<title>.*)$",
     re.I,
 )
-NUMBERED = re.compile(r"^(?P<number>\d{1,3})\s*[.)]\s+(?P<title>[A-ZÆØÅ\"'«“(].{1,300})$")
+# A numbered line is an item header only if its title does not read like a list entry
+# of a recommendation ("1. At der bevilges ...").
+NUMBERED = re.compile(
+    r"^(?P<number>\d{1,3})\s*[.)]\s+(?![Aa]t\b)(?P<title>[A-ZÆØÅ\"'«“(].{1,300})$"
+)
 BARE_NUMBER = re.compile(r"^(?P<number>\d{1,3})\.?$")
 SAG_NR_AFTER = re.compile(
     r"^(?P<title>.{3,300}?)\s*[-–,(\[]?\s*\bsag\s*nr\.?\s*(?P<number>\d{1,5})\s*[)\]]?$", re.I
@@ -34,18 +38,28 @@ SAG_NR_AFTER = re.compile(
 SAG_NR_LINE = re.compile(r"^sag\s*nr\.?\s*(?P<number>\d{1,5})$", re.I)
 CLOSED_PREFIX = re.compile(r"^lukket(?:\s+punkt)?\s*[:\-–.]\s*(?P<title>.*)$", re.I)
 CLOSED_SUFFIX = re.compile(
-    r"^(?P<title>.*?)\s*(?:[(\[]\s*lukket(?:\s+punkt)?\s*[)\]]|[-–]\s*lukket)$", re.I
+    r"^(?P<title>.*?)\s*(?:[(\[]\s*lukket(?:\s+punkt)?\s*[)\]]|[-–]\s*lukket(?:\s+punkt)?)$",
+    re.I,
 )
 
 REFERENCE = re.compile(
     r"\b(?i:punkt|pkt\.?)\s*(?P<number>\d{1,4})\s*,?\s*(?:på\s+|i\s+)?(?:møde[ts]?)\s+i\s+"
-    r"(?P<committee>[A-ZÆØÅ][\w\-–,. ]{2,80}?)\s+(?:den|d\.)\s+"
+    r"(?P<committee>[A-ZÆØÅ][\w\-–,.& ]{2,80}?)\s+(?:den|d\.)\s+"
     r"(?P<date>\d{1,2}\.?\s*[a-zæøå]+\.?\s+\d{4}|\d{1,2}[-./]\d{1,2}[-./]\d{4})",
 )
+_COMMITTEE = (
+    r"(?P<committee>[A-ZÆØÅ][\wæøå\-]*(?:\s+og\s+[A-ZÆØÅ][\wæøå\-]*)?"
+    r"(?:udvalg(?:et)?|råd(?:et)?|bestyrelse(?:n)?))"
+)
+_DATE = r"(?P<date>\d{1,2}\.?\s*[a-zæøå]+\.?\s+\d{4}|\d{1,2}[-./]\d{1,2}[-./ ]\d{4})"
+# "Teknik- og Miljøudvalget godkendte den 5. marts 2025 (pkt. 31)"
 REFERENCE_DATE_FIRST = re.compile(
-    r"\b(?P<committee>[A-ZÆØÅ][\wæøå\-]*(?:udvalg(?:et)?|råd(?:et)?|bestyrelse(?:n)?))s?\s+"
-    r"(?:møde\s+)?(?:den|d\.)\s+(?P<date>\d{1,2}\.?\s*[a-zæøå]+\.?\s+\d{4}|\d{1,2}[-./]\d{1,2}"
-    r"[-./]\d{4})\s*,?\s*(?:under\s+)?(?i:punkt|pkt\.?)\s*(?P<number>\d{1,4})\b",
+    rf"\b{_COMMITTEE}s?\s+(?:[a-zæøå]+\s+){{0,6}}?(?:den|d\.)\s+{_DATE}\s*,?\s*\(?"
+    r"(?:under\s+)?(?i:punkt|pkt\.?)\s*(?P<number>\d{1,4})\b",
+)
+# "Kultur- og Idrætsudvalget, 05-03-2025, pkt. 31" (a decision heading of an earlier meeting)
+REFERENCE_HEADING = re.compile(
+    rf"\b{_COMMITTEE}\s*,\s*{_DATE}\s*,\s*(?i:punkt|pkt\.?)\s*(?P<number>\d{{1,4}})\b"
 )
 
 # How the items of a document are marked, most specific first (ties go to the earlier).
@@ -59,6 +73,7 @@ class Head:
     number: int | None
     title: str
     style: str
+    extra: list[int] = field(default_factory=list)  # lines between two copies of a header
 
 
 def parse_document(data: bytes, *, source="", municipality=None, committee=None) -> ParsedDocument:
@@ -99,7 +114,10 @@ def parse_text(text: str, *, municipality=None, committee=None) -> Meeting:
         )
     header = parse_header([line for line in lines[: heads[0].index] if not L.is_toc_entry(line)])
     warnings: list[str] = []
-    items = [build_item(position, head, lines, heads) for position, head in enumerate(heads, 1)]
+    groups = Counter(line for line in lines if L.GROUP.match(line))
+    items = [
+        build_item(position, head, lines, heads, groups) for position, head in enumerate(heads, 1)
+    ]
     meeting = Meeting(
         municipality=_municipality(municipality, text, warnings),
         committee=_committee(committee, header.committee, warnings),
@@ -112,6 +130,9 @@ def parse_text(text: str, *, municipality=None, committee=None) -> Meeting:
         items=items,
         warnings=warnings,
     )
+    for item in meeting.items:
+        # A decision heading of this very meeting is not a reference to another one.
+        item.references = [r for r in item.references if r.date != meeting.date]
     warnings.extend(item_warnings(meeting))
     return meeting
 
@@ -166,9 +187,9 @@ def find_items(lines: list[str], toc: list[str]) -> list[Head]:
         return []
     heads = candidates[best]
     if best in {"numbered", "bare", "toc"}:
-        heads = [h for h in heads if _evidenced(lines, h, heads) or _in_toc(h, toc)]
-        return _increasing(_dedupe(lines, heads))
-    return _dedupe(lines, _drop_listings(lines, heads))
+        kept = [h for h in heads if _evidenced(lines, h, heads) or _in_toc(h, toc)]
+        return _increasing(_dedupe(lines, kept, heads))
+    return _dedupe(lines, _drop_listings(lines, heads), heads)
 
 
 def _candidates(lines, index, toc):
@@ -233,8 +254,11 @@ def _evidenced(lines, head, heads) -> bool:
             or L.parse_case_number(line)
             or L.case_workers(line) is not None
             or L.is_grid_codes(line)
-            or (heading_of(line) and heading_of(line)[1])
         ):
+            return True
+        # A heading right below the title; one further down may close a numbered list.
+        found = heading_of(line)
+        if found and found[1] and seen <= 3:
             return True
     return bool(CLOSED_PREFIX.match(head.title) or CLOSED_SUFFIX.match(head.title))
 
@@ -281,24 +305,43 @@ def _run_length(flags, i):
     return end - start + 1
 
 
-def _has_body(lines, head, following):
+def _has_body(lines, head, following, ignore=frozenset()):
     stop = following.index if following else len(lines)
-    return any(lines[j] for j in range(head.end, stop))
+    return any(lines[j] and j not in ignore for j in range(head.end, stop))
 
 
-def _dedupe(lines, heads):
-    """A number seen twice: the earlier, bodiless one was a listing of the agenda."""
+def _dedupe(lines, heads, candidates):
+    """A number seen twice: the earlier one was a listing of the agenda or a repeated header.
+
+    A listing goes when nothing but other headers stands below it. A header repeated straight
+    after itself ("Pkt. 40 Title" / "Pkt. 40" / "Title") is merged into one item, so that
+    neither copy ends up as text of the item before.
+    """
+    header_lines = {j for h in candidates for j in range(h.index, h.end)}
     kept = []
+    skip = set()
     for i, head in enumerate(heads):
+        if i in skip:
+            continue
         following = heads[i + 1] if i + 1 < len(heads) else None
+        if following is not None and following.number == head.number is not None:
+            between = [j for j in range(head.end, following.index) if lines[j]]
+            if len(between) <= 2 and not any(heading_of(lines[j]) for j in between):
+                kept.append(
+                    Head(
+                        head.index, following.end, head.number, following.title, head.style, between
+                    )
+                )
+                skip.add(i + 1)
+                continue
         later = [h for h in heads[i + 1 :] if head.number is not None and h.number == head.number]
-        if later and not _has_body(lines, head, following):
+        if later and not _has_body(lines, head, following, header_lines):
             continue
         kept.append(head)
     return kept
 
 
-def build_item(position: int, head: Head, lines: list[str], heads: list[Head]) -> Item:
+def build_item(position: int, head: Head, lines: list[str], heads: list[Head], groups=None) -> Item:
     following = heads[position] if position < len(heads) else None
     stop = following.index if following else len(lines)
     end = head.end
@@ -313,7 +356,9 @@ def build_item(position: int, head: Head, lines: list[str], heads: list[Head]) -
     title, closed = _closed(L.squash(title))
     if head.style == "case_opens":
         body_lines = [lines[head.index], *body_lines]
-    body = parse_body(body_lines, closed)
+    body_lines = [lines[j] for j in head.extra] + body_lines
+    body = parse_body(body_lines, closed, groups)
+    closed = closed or body.closed
     item = Item(
         position=position,
         number=head.number,
@@ -327,7 +372,7 @@ def build_item(position: int, head: Head, lines: list[str], heads: list[Head]) -
     item.decision = body.sections.get(DECISION, "")
     item.decision_parts = outcomes.split_parts(item.decision)
     item.outcome = outcomes.overall(item.decision_parts, item.decision)
-    item.references = find_references(" ".join(body.sections.values()))
+    item.references = find_references(" ".join([*body.sections, *body.sections.values()]))
     return item
 
 
@@ -342,6 +387,7 @@ def _continues_title(line: str) -> bool:
         or L.is_grid_marks(line)
         or SAG_NR_LINE.match(line)
         or PUNKT.match(line)
+        or L.GROUP.match(line)
         or len(line) > 200
     )
 
@@ -359,7 +405,7 @@ def _closed(title: str) -> tuple[str, bool]:
 def find_references(text: str) -> list[Reference]:
     text = L.squash(text)
     found = []
-    for pattern in (REFERENCE, REFERENCE_DATE_FIRST):
+    for pattern in (REFERENCE, REFERENCE_DATE_FIRST, REFERENCE_HEADING):
         for match in pattern.finditer(text):
             date = find_date(match["date"])
             if date is None:

@@ -16,6 +16,11 @@ LEGAL_BASIS = "legal_basis"
 DECISION_AUTHORITY = "decision_authority"
 ATTACHMENTS = "attachments"
 
+BODY = (
+    r"(?:udvalg(?:et)?|råd(?:et)?|byråd(?:et)?|bestyrelse(?:n)?|kommunalbestyrelsen"
+    r"|borgerrepræsentationen)"
+)
+DATE = r"(?:\d{1,2}\.?\s*[a-zæøå]+\.?\s+\d{4}|\d{1,2}[-./]\d{1,2}[-./]\d{4})"
 KNOWN_HEADINGS = {
     SUMMARY: r"resum[eé]|sagsresum[eé]|kort\s+resum[eé]|sammendrag|resum[eé]\s+og\s+indstilling",
     CASE_TEXT: r"sagsfremstilling|sagsbeskrivelse|sagens\s+fremstilling|beskrivelse\s+af\s+sagen"
@@ -23,7 +28,11 @@ KNOWN_HEADINGS = {
     RECOMMENDATION: r"indstilling(?:er)?|forvaltningens\s+indstilling"
     r"|administrationens\s+indstilling|direktionens\s+indstilling|indstilling\s+fra\s+.{3,80}|forslag\s+til\s+beslutning",
     DECISION: r"beslutning(?:er)?(?:\s+(?:i|fra|på|af|den|d\.)\b.{0,120})?"
-    r"|udvalgets\s+beslutning|.{3,60}s\s+beslutning(?:\s+den\b.{0,40})?|afgørelse",
+    r"|udvalgets\s+beslutning|.{3,60}s\s+beslutning(?:\s+den\b.{0,40})?|afgørelse"
+    # "Beslutning Teknik- og Miljøudvalget den 11-06-2025" (Aabenraa)
+    rf"|beslutning\s+\S.{{0,80}}?{BODY}\s+(?:den|d\.)\s+\S.{{0,30}}"
+    # "Kultur- og Idrætsudvalget, 02-04-2025, pkt. 38" (Roskilde, Rødovre)
+    rf"|\S.{{0,80}}?{BODY},\s*{DATE},\s*(?:pkt|punkt)\.?\s*\d{{1,4}}",
     ECONOMY: r"økonomi(?:ske\s+(?:konsekvenser|forhold|oplysninger))?|økonomi\s+og\s+finansiering"
     r"|bevillingsmæssige\s+konsekvenser",
     LEGAL_BASIS: r"lovgrundlag|retsgrundlag|lovhjemmel|hjemmel|juridiske\s+forhold",
@@ -38,7 +47,8 @@ OTHER_HEADINGS = (
     r"|bæredygtighed|klimavurdering|klima-?\s+og\s+miljøvurdering|borgerinddragelse"
     r"|personaleforhold|supplerende\s+sagsfremstilling|tidligere\s+beslutninger"
     r"|sagens\s+tidligere\s+behandling|protokoltilførsel|mindretalsudtalelse"
-    r"|fraværende|afbud|risikovurdering"
+    r"|fraværende|afbud|risikovurdering|beslutningstema|sagens\s+kerne|problemstilling|løsning"
+    r"|effekt"
 )
 HEADING_RES = [
     (key, re.compile(rf"^(?:{pattern})$", re.I)) for key, pattern in KNOWN_HEADINGS.items()
@@ -46,7 +56,8 @@ HEADING_RES = [
 OTHER_RE = re.compile(rf"^(?:{OTHER_HEADINGS})$", re.I)
 INLINE = re.compile(
     r"^(?P<head>beslutning(?:er)?(?:\s+(?:i|fra|på|den)\s+[^:]{3,120})?|indstilling|resum[eé]"
-    r"|sagsresum[eé]|økonomi|lovgrundlag|beslutningskompetence|sagen\s+afgøres\s+af|bilag)"
+    r"|sagsresum[eé]|økonomi|lovgrundlag|beslutningskompetence|kompetence|sagen\s+afgøres\s+af"
+    r"|bilag)"
     r"\s*:\s*(?P<rest>\S.*)$",
     re.I,
 )
@@ -64,6 +75,7 @@ class Body:
     sections: dict[str, str] = field(default_factory=dict)
     decision_heading: str = ""
     attachments: list[str] = field(default_factory=list)
+    closed: bool = False  # the case line says "Lukket"
 
 
 def heading_of(line: str):
@@ -86,7 +98,10 @@ def heading_of(line: str):
     return None
 
 
-def parse_body(body_lines: list[str], closed: bool) -> Body:
+def parse_body(body_lines: list[str], closed: bool, group_lines=None) -> Body:
+    """Read an item's lines. `group_lines` counts lines like "A. Sager til afgørelse" in the
+    whole document: repeated ones are group headings, not text."""
+    group_lines = group_lines or {}
     body = Body()
     chunks: dict[str, list[list[str]]] = {}
     headings: dict[str, str] = {}
@@ -110,6 +125,11 @@ def parse_body(body_lines: list[str], closed: bool) -> Body:
             in_grid = True
             continue
         if not seen_heading and _take_metadata(body, line):
+            continue
+        if L.GROUP.match(line) and group_lines.get(line, 0) >= 2:
+            continue
+        if L.FILE_NAMES.match(line):
+            body.attachments.extend(line.split())
             continue
         workers = L.case_workers(line)
         if workers is not None:
@@ -143,12 +163,12 @@ def parse_body(body_lines: list[str], closed: bool) -> Body:
         else:
             chunks[target].append([line])
         paragraph_open = True
-    if closed:
-        return Body(body.case_number, body.case_workers)
+    if closed or body.closed:
+        return Body(body.case_number, body.case_workers, closed=True)
     body.decision_heading = headings.get(DECISION, "")
     for key, paragraphs in chunks.items():
         if key == ATTACHMENTS:
-            body.attachments = _attachments(paragraphs)
+            body.attachments.extend(_attachments(paragraphs))
             continue
         text = _join(paragraphs)
         if text:
@@ -172,8 +192,9 @@ def _code_run(body_lines, index):
 def _take_metadata(body: Body, line: str) -> bool:
     labelled = L.case_label(line)
     if labelled:
-        case, worker = labelled
+        case, worker, closed = labelled
         body.case_number = body.case_number or case
+        body.closed = body.closed or closed
         if worker:
             body.case_workers.extend(w for w in L.case_workers("Sagsbehandler: " + worker) or [])
         return True
@@ -197,7 +218,7 @@ def _demote_decision(chunks, headings):
 def _join(paragraphs: list[list[str]]) -> str:
     merged: list[str] = []
     for lines in paragraphs:
-        text = "\n".join(lines).strip()
+        text = _reflow(lines).strip()
         if not text:
             continue
         if merged and _continues(merged[-1], text):
@@ -207,12 +228,36 @@ def _join(paragraphs: list[list[str]]) -> str:
     return "\n\n".join(merged)
 
 
+def _reflow(lines: list[str]) -> str:
+    """Join lines that a fixed-width layout wrapped mid-paragraph; keep lists and tables."""
+    out = lines[:1]
+    for line in lines[1:]:
+        previous = out[-1]
+        if (
+            len(previous) >= 60
+            and "\t" not in previous + line
+            and not previous.endswith(":")
+            and not BULLET.match(line)
+            and not re.match(r"^(?:\d{1,2}[.)]\s|at\s|[A-ZÆØÅ][^.]{0,40}:$)", line, re.I)
+        ):
+            out[-1] = _glue(previous, line)
+        else:
+            out.append(line)
+    return "\n".join(out)
+
+
+def _glue(previous: str, line: str) -> str:
+    if re.search(r"[a-zæøå]-$", previous) and re.match(r"[a-zæøå]", line):
+        return previous[:-1] + line  # a word hyphenated at the line end
+    return f"{previous} {line}"
+
+
 def _continues(previous: str, text: str) -> bool:
     """A sentence split by a page break: a long paragraph ending mid-sentence."""
     last_line = previous.rsplit("\n", 1)[-1]
-    if len(last_line) <= 80 or "\t" in last_line or "\t" in text or BULLET.match(text):
+    if len(last_line) <= 60 or "\t" in last_line or "\t" in text or BULLET.match(text):
         return False
-    if re.search(r"[a-zæøå,]$", last_line) and re.match(r"(?!at )[a-zæøå]", text):
+    if re.search(r"[\w,]$", last_line) and re.match(r"(?!at )[a-zæøå]", text):
         return True
     return re.search(rf"\b(?:{GLUE_WORDS})$", last_line) is not None
 

@@ -45,6 +45,9 @@ CHROME_PHRASES = {
     "til toppen af siden", "print", "udskriv", "print siden", "udskriv siden", "print side",
     "udskriv side", "back to top", "to top",
 }  # fmt: skip
+CHROME_PHRASE = re.compile(
+    r"\b(" + "|".join(sorted(map(re.escape, CHROME_PHRASES), key=len, reverse=True)) + r")\b", re.I
+)
 SKIP_LINK = re.compile(r"^(gå|spring|hop|skip|jump)\b.*\b(indhold\w*|content|navigation|menu\w*)$")
 CONTENT_IDS = "article, #content, #main-content, #maincontent, #indhold, #hovedindhold, #main"
 MAX_DEPTH = 150  # deeper markup is flattened, so nesting cannot exhaust the Python stack
@@ -52,6 +55,7 @@ MAX_COLSPAN = 50
 
 WHITESPACE = re.compile(r"\s+")
 EDGE_PUNCTUATION = re.compile(r"^[\W_]+|[\W_]+$")
+WORD = re.compile(r"\w")
 WORDS = re.compile(r"\w{2,}")
 
 BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
@@ -161,10 +165,16 @@ def _text_len(node):
 
 
 def _outermost(nodes):
-    """Keep only nodes with no ancestor among them, so removing one never frees another."""
+    """Each node once, and only those with no ancestor among them.
+
+    Removing a node frees its subtree; touching a freed node again would crash the process.
+    """
     chosen = {node.mem_id for node in nodes}
-    kept = []
+    kept, seen = [], set()
     for node in nodes:
+        if node.mem_id in seen:
+            continue
+        seen.add(node.mem_id)
         parent = node.parent
         while parent is not None and parent.mem_id not in chosen:
             parent = parent.parent
@@ -209,23 +219,27 @@ def _phrase(text):
 
 
 def _phrase_elements(body):
-    """The largest element around each "Til toppen"/"Udskriv" text that holds nothing else."""
+    """The largest element around each "Til toppen"/"Udskriv" link that holds no other words."""
     found = []
     for node in body.traverse(include_text=True):
         if node.tag != "-text" or _phrase(node.text_content or "") not in CHROME_PHRASES:
             continue
-        phrase = _phrase(node.text_content)
-        element = node.parent
+        element = node
         while (
             element.tag not in CELL_TAGS
             and element.parent is not None
             and element.parent.tag not in ("body", "html", "main")
-            and _phrase(element.parent.text()) == phrase
+            and _only_chrome(element.parent.text())
         ):
             element = element.parent
         if element.tag not in CELL_TAGS | {"body", "html", "main"}:
             found.append(element)
     return found
+
+
+def _only_chrome(text):
+    """True for "Til toppen | Print": chrome phrases and separators, nothing else."""
+    return not WORD.search(CHROME_PHRASE.sub("", WHITESPACE.sub(" ", text)))
 
 
 def _content_root(body):
@@ -240,7 +254,7 @@ def _content_root(body):
 
 def _remove_page_chrome(root):
     """Headers and footers of the page (not of an article) and small forms inside the root."""
-    _remove([node for node in root.css(PAGE_CHROME) if not _in_section(node, root)])
+    _remove([node for node in _outermost(root.css(PAGE_CHROME)) if not _in_section(node, root)])
     total = _text_len(root)
     # ASP.NET pages wrap the whole page in one <form>; only small forms are page furniture.
     _remove([node for node in root.css("form") if _text_len(node) * 2 < total])
