@@ -15,8 +15,6 @@ from dataclasses import dataclass, field
 
 from fpdf import FPDF
 
-from ingest.formats.text import CYRILLIC_LOOKALIKES
-
 PAGE_WIDTH, PAGE_HEIGHT = 595.28, 841.89  # A4 in points
 LEFT = RIGHT = 57.0  # 20 mm margins
 FIRST_BASELINE = 90.0
@@ -35,11 +33,13 @@ NUMBER = re.compile(r"^-?[\d.,]+$")
 # hyphenation break whose tail is one of these, because a reader could not tell them apart.
 CONJUNCTIONS = {"og", "eller", "samt", "til", "som", "end", "henholdsvis"}
 MIN_HYPHENATED_WORD, MIN_PART = 10, 4
+# Real minutes carry Cyrillic letters that look Latin ("varmеstuen"); show them as the Latin ones.
+LOOKALIKES = str.maketrans("АВЕКМНОРСТХаеорсухіјѕ", "ABEKMHOPCTXaeopcyxijs")
 
 
 def pdf_safe(text: str) -> str:
     """Text as the built-in PDF fonts can show it: what the extracted text should equal."""
-    text = text.translate(CYRILLIC_LOOKALIKES).replace("\u00a0", " ")
+    text = text.translate(LOOKALIKES).replace("\u00a0", " ")
     return "".join(ch if _encodable(ch) else "?" for ch in text)
 
 
@@ -64,6 +64,7 @@ class Run:
 @dataclass
 class Page:
     lines: list[tuple[float, list[Run]]] = field(default_factory=list)
+    rules: list[tuple[float, float, float, float]] = field(default_factory=list)  # x0 y0 x1 y1
 
 
 class Layout:
@@ -89,14 +90,40 @@ class Layout:
         self.y += pitch
         self.pages[-1].lines.append((self.y, runs))
 
+    def box(self, height):
+        """Reserve `height` points below the last line; return the page and the box's top."""
+        top = self.y + 4
+        if top + height > LAST_BASELINE + 4 and self.pages[-1].lines:
+            self.pages.append(Page())
+            top = FIRST_BASELINE - 10
+        self.y = top + height
+        return self.pages[-1], top
 
-def make_minutes_pdf(text: str, *, header: str | None, footer_pages: bool = True) -> bytes:
-    """Lay out minutes text (one block per line, blank lines between) as an A4 PDF."""
+
+def make_minutes_pdf(
+    text: str,
+    *,
+    header: str | None,
+    footer_pages: bool = True,
+    page_label: str = "Side {page} af {pages}",
+    ruled_tables: bool = False,
+) -> bytes:
+    """Lay out minutes text (one block per line, blank lines between) as an A4 PDF.
+
+    `header` is printed at the top of every page; with `footer_pages` the footer carries
+    `page_label` ("Side 3 af 24", or e.g. "{page}/{pages}", "- {page} -"). Tables are laid out
+    in open columns, or with `ruled_tables` in a grid of ruling lines with narrower columns whose
+    cells wrap over several lines, as office programs print them.
+    """
     pdf = FPDF(unit="pt", format="A4")
     pdf.core_fonts_encoding = "windows-1252"
     pdf.set_auto_page_break(False)
     layout = Layout(pdf)
-    lines = [line.strip() for line in pdf_safe(text).strip().splitlines()]
+    # Table rows keep their empty leading and trailing cells; other lines lose outer spaces.
+    lines = [
+        line.strip(" ") if "\t" in line else line.strip() for line in pdf_safe(text).splitlines()
+    ]
+    lines = [line if line.strip() else "" for line in lines]
     index = 0
     while index < len(lines):
         if not lines[index]:
@@ -105,12 +132,13 @@ def make_minutes_pdf(text: str, *, header: str | None, footer_pages: bool = True
             end = index
             while end < len(lines) and "\t" in lines[end]:
                 end += 1
-            _table(layout, [row.split("\t") for row in lines[index:end]])
+            table = _ruled_table if ruled_tables else _table
+            table(layout, [row.split("\t") for row in lines[index:end]])
             index = end
         else:
-            _block(layout, lines[index], is_title=index == 0)
+            _block(layout, lines[index], is_title=not any(lines[:index]))
             index += 1
-    return _render(pdf, layout.pages, header, footer_pages)
+    return _render(pdf, layout.pages, header, page_label if footer_pages else None)
 
 
 def _block(layout, line, is_title=False):
@@ -196,7 +224,47 @@ def _table(layout, rows):
         layout.line(runs, round(size * 1.35, 2))
 
 
-def _render(pdf, pages, header, footer_pages):
+def _ruled_table(layout, rows):
+    """A grid table: the widest columns are narrowed until the table fits; their cells wrap."""
+    columns, padding, size = max(len(row) for row in rows), 3.0, TABLE_SIZE
+    rows = [[cell.strip() for cell in row] + [""] * (columns - len(row)) for row in rows]
+    natural = [
+        max(layout.width(row[n], size) for row in rows) + 2 * padding for n in range(columns)
+    ]
+    narrowest = [
+        max([layout.width(word, size) for row in rows for word in row[n].split()] + [0.0])
+        + 2 * padding
+        for n in range(columns)
+    ]
+    cap = max(natural)
+    while sum(min(width, cap) for width in natural) > TEXT_WIDTH and cap > max(narrowest):
+        cap -= 1.0
+    widths = [max(min(width, cap), floor) for width, floor in zip(natural, narrowest, strict=True)]
+    pitch = round(size * 1.25, 2)
+    layout.gap(PARAGRAPH_GAP)
+    for row in rows:
+        measure = lambda text: layout.width(text, size)  # noqa: E731
+        wrapped = [
+            wrap(cell, width - 2 * padding, measure)
+            for cell, width in zip(row, widths, strict=True)
+        ]
+        height = max(len(cell) for cell in wrapped) * pitch + 2 * padding
+        page, top = layout.box(height)
+        x = LEFT
+        for cell_lines, width in zip(wrapped, widths, strict=True):
+            for number, text in enumerate(cell_lines):
+                baseline = top + padding + (number + 0.8) * pitch
+                page.lines.append((baseline, [Run(x + padding, text, size)]))
+            page.rules.append((x, top, x, top + height))
+            x += width
+        page.rules += [
+            (x, top, x, top + height),
+            (LEFT, top, x, top),
+            (LEFT, top + height, x, top + height),
+        ]
+
+
+def _render(pdf, pages, header, page_label):
     for number, page in enumerate(pages, start=1):
         pdf.add_page()
         if header:
@@ -204,10 +272,13 @@ def _render(pdf, pages, header, footer_pages):
             pdf.text(LEFT, 42, header)
             pdf.set_line_width(0.5)
             pdf.line(LEFT, 48, PAGE_WIDTH - RIGHT, 48)
-        if footer_pages:
-            footer = f"Side {number} af {len(pages)}"
+        if page_label:
+            footer = page_label.format(page=number, pages=len(pages))
             pdf.set_font(FONT, "", 9)
             pdf.text((PAGE_WIDTH - pdf.get_string_width(footer)) / 2, PAGE_HEIGHT - 40, footer)
+        pdf.set_line_width(0.5)
+        for x0, y0, x1, y1 in page.rules:
+            pdf.line(x0, y0, x1, y1)
         for baseline, runs in page.lines:
             for run in runs:
                 pdf.set_font(FONT, "B" if run.bold else "", run.size)
