@@ -6,14 +6,15 @@ else builds full-text queries. See docs/search.md for the design and its measure
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connection, models
-from django.db.models import ExpressionWrapper, F, Q, Value
-from django.db.models.functions import Concat, Left
+from django.db.models import Count, ExpressionWrapper, F, Q, Value
+from django.db.models.functions import Concat, ExtractYear, Left
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 
 from ingest.casenumbers import normalize_query
 
@@ -36,24 +37,25 @@ class AgendaItemQuerySet(models.QuerySet):
     def public(self):
         return self.filter(meeting__published=True)
 
-    def search(self, text: str, scope: str = "all"):
-        """Items matching `text`, annotated with `rank` and `exact`.
+    def search(self, query, scope: str = "all"):
+        """Items matching the query (text or a prepared `Query`), annotated with `rank`
+        and `exact`.
 
         A journal number or its prefix ("15.00.00", "00.01.00A00-29-25") matches the parsed
         case-number column exactly or by prefix. Anything else is Danish full-text search
         with websearch syntax ("phrase", or, -word) over the scope's stored vector, widened
-        to compound words that contain a search term; `exact` tells the items that match
+        to compound words that contain a search term; `exact` marks the items that match
         without that widening, which rank first.
         """
-        case = normalize_query(text)
-        if case:
+        query = query if isinstance(query, Query) else Query.prepare(query)
+        if query.case:
             return self.filter(
-                Q(case_number_normalized=case) | Q(case_number_normalized__startswith=case)
+                Q(case_number_normalized=query.case)
+                | Q(case_number_normalized__startswith=query.case)
             ).annotate(
                 rank=Value(1.0, output_field=models.FloatField()),
                 exact=Value(True, output_field=models.BooleanField()),
             )
-        query = Query.prepare(text)
         field = SCOPES.get(scope, SCOPES["all"])
         widened = TsQuery(query.widened)
         return self.filter(**{field: widened}).annotate(
@@ -69,14 +71,17 @@ class AgendaItemQuerySet(models.QuerySet):
             return self.order_by("-meeting_date", "-meeting_id", "position")
         return self.order_by("-exact", "-rank", "-meeting_date", "-meeting_id", "position")
 
-    def with_headlines(self, text: str):
-        """Decision and text snippets; call it on the page being shown only."""
-        if normalize_query(text):
+    def with_headlines(self, query):
+        """Decision and text snippets with highlight markers; for the page shown only."""
+        query = query if isinstance(query, Query) else Query.prepare(query)
+        if query.case:
             return self.annotate(
                 decision_headline=Left("decision", 240),
-                text_headline=Left(Concat("summary", Value(" "), "case_text"), 240),
+                text_headline=Left(
+                    Concat("summary", Value(" "), "case_text", output_field=models.TextField()), 240
+                ),
             )
-        query = TsQuery(Query.prepare(text).widened)
+        tsquery = TsQuery(query.widened)
         options = {
             "config": CONFIG,
             "start_sel": MARK_START,
@@ -86,28 +91,27 @@ class AgendaItemQuerySet(models.QuerySet):
             "max_fragments": 2,
             "fragment_delimiter": " … ",
         }
-        # Headlines re-parse the text: bounded to the first 20,000 characters.
+        # Headlines re-parse the text: bounded to its first 20,000 characters.
         body = Left(
-            Concat("summary", Value("\n\n"), "case_text", Value("\n\n"), "recommendation"), 20000
+            Concat(
+                "summary",
+                Value("\n\n"),
+                "case_text",
+                Value("\n\n"),
+                "recommendation",
+                output_field=models.TextField(),
+            ),
+            20000,
         )
         return self.annotate(
-            decision_headline=SearchHeadline("decision", query, **options),
-            text_headline=SearchHeadline(body, query, **options),
+            decision_headline=SearchHeadline("decision", tsquery, **options),
+            text_headline=SearchHeadline(body, tsquery, **options),
         )
 
 
 def clean_query(text: str) -> str:
     """What is left of user input once control characters and excess length are gone."""
     return " ".join(CONTROL.sub(" ", text or "").split())[:MAX_QUERY_LENGTH]
-
-
-def is_only_stop_words(text: str) -> bool:
-    """True when the query has words but Danish full-text search ignores them all."""
-    if not WORD.search(text.lower()) or normalize_query(text):
-        return False
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT numnode(websearch_to_tsquery(%s::regconfig, %s))", [CONFIG, text])
-        return cursor.fetchone()[0] == 0
 
 
 def highlight(headline: str | None) -> str:
@@ -287,18 +291,31 @@ def expanded_query(tsquery: str, words_by_stem: dict[str, str] | None = None) ->
 
 @dataclass
 class Query:
-    """A user's query, prepared once: the exact tsquery and the one widened to compounds."""
+    """A user's query, prepared once per request.
+
+    `case` is the normalised journal number (prefix) when the text is one; otherwise
+    `exact` is the tsquery of the text and `widened` the same with compound words.
+    """
 
     text: str
-    exact: str
-    widened: str
+    case: str | None = None
+    exact: str = ""
+    widened: str = ""
 
     @classmethod
     def prepare(cls, text: str) -> "Query":
+        case = normalize_query(text)
+        if case:
+            return cls(text, case=case)
         exact = parsed_query(text)
         if not exact:
-            return cls(text, exact, exact)
-        return cls(text, exact, expanded_query(exact, stems_of(words(text))))
+            return cls(text)
+        return cls(text, exact=exact, widened=expanded_query(exact, stems_of(words(text))))
+
+    @property
+    def empty(self) -> bool:
+        """Nothing left to search for: every word was a stop word."""
+        return not self.case and not self.exact
 
 
 def stems_of(tokens: list[str]) -> dict[str, str]:
@@ -311,3 +328,195 @@ def stems_of(tokens: list[str]) -> dict[str, str]:
             [tokens],
         )
         return {stem: word for stem, word in cursor.fetchall() if stem}
+
+
+# --- A page of results ---------------------------------------------------------------------
+
+PAGE_SIZE = 20
+# Counting every match of a very common word would scan too much; past this we say "10.000+".
+COUNT_CAP = 10_000
+
+
+@dataclass
+class Facet:
+    value: str
+    label: str
+    count: int
+
+
+@dataclass
+class Results:
+    query: str
+    scope: str
+    sort: str
+    page: int
+    page_size: int
+    items: list
+    count: int = 0
+    count_is_exact: bool = True
+    facets: dict = field(default_factory=dict)
+    suggestion: str = ""
+    message: str = ""
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-min(self.count, COUNT_CAP) // self.page_size))
+
+
+def run_search(items, params: dict) -> Results:
+    """Search `items` (a filtered AgendaItem QuerySet) with cleaned form parameters."""
+    text = clean_query(params.get("q") or "")
+    scope = params.get("scope") or "all"
+    sort = params.get("sort") or ("relevance" if text else "date")
+    page = params.get("page") or 1
+    size = params.get("page_size") or PAGE_SIZE
+    results = Results(text, scope, sort, page, size, items=[])
+    query = Query.prepare(text) if text else None
+    if query is not None and query.empty:
+        results.message = gettext(
+            "Søgningen indeholder kun meget almindelige ord (som 'og', 'i', 'at'), som "
+            "arkivet ikke søger på. Prøv med mere specifikke ord."
+        )
+        return results
+    if query is not None:
+        items = items.search(query, scope)
+    else:
+        items = items.annotate(
+            rank=Value(0.0, output_field=models.FloatField()),
+            exact=Value(True, output_field=models.BooleanField()),
+        )
+    results.count = items.order_by()[: COUNT_CAP + 1].count()
+    results.count_is_exact = results.count <= COUNT_CAP
+    results.count = min(results.count, COUNT_CAP)
+    results.facets = facets(items)
+    offset = (page - 1) * size
+    page_items = list(
+        items.ordered(sort).select_related("meeting", "committee", "municipality")[
+            offset : offset + size
+        ]
+    )
+    attach_snippets(page_items, query)
+    results.items = page_items
+    if query is not None and not query.case and results.count < 3:
+        results.suggestion = suggest(text)
+    return results
+
+
+def facets(items) -> dict:
+    """Counts per municipality, committee, year and outcome within the results."""
+    from archive.models import Outcome
+
+    base = items.order_by()
+    by_municipality = base.values("municipality__slug", "municipality__name").annotate(
+        n=Count("id")
+    )
+    by_committee = base.values("committee_id", "committee__name").annotate(n=Count("id"))
+    by_year = base.annotate(y=ExtractYear("meeting_date")).values("y").annotate(n=Count("id"))
+    by_outcome = base.values("outcome").annotate(n=Count("id"))
+    labels = dict(Outcome.choices)
+    return {
+        "municipality": sorted(
+            (
+                Facet(r["municipality__slug"], r["municipality__name"], r["n"])
+                for r in by_municipality
+            ),
+            key=lambda f: (-f.count, f.label),
+        ),
+        "committee": sorted(
+            (Facet(str(r["committee_id"]), r["committee__name"], r["n"]) for r in by_committee),
+            key=lambda f: (-f.count, f.label),
+        ),
+        "year": sorted(
+            (Facet(str(r["y"]), str(r["y"]), r["n"]) for r in by_year), key=lambda f: f.value
+        ),
+        "outcome": sorted(
+            (
+                Facet(r["outcome"], str(labels.get(r["outcome"], r["outcome"])), r["n"])
+                for r in by_outcome
+            ),
+            key=lambda f: (-f.count, f.label),
+        ),
+    }
+
+
+def attach_snippets(page_items, query):
+    """Give each shown item `decision_snippet` and `text_snippet`: safe HTML with <mark>."""
+    if not page_items:
+        return
+    from archive.models import AgendaItem
+
+    if query is None:
+        for item in page_items:
+            item.decision_snippet = escape(_shorten(item.decision))
+            item.text_snippet = escape(_shorten(item.summary or item.case_text))
+            item.decision_plain = _shorten(item.decision)
+            item.text_plain = _shorten(item.summary or item.case_text)
+        return
+    rows = (
+        AgendaItem.objects.filter(pk__in=[item.pk for item in page_items])
+        .with_headlines(query)
+        .values("pk", "decision_headline", "text_headline")
+    )
+    by_pk = {row["pk"]: row for row in rows}
+    for item in page_items:
+        row = by_pk.get(item.pk, {})
+        item.decision_snippet = highlight(row.get("decision_headline"))
+        item.text_snippet = highlight(row.get("text_headline"))
+        item.decision_plain = plain_snippet(row.get("decision_headline"))
+        item.text_plain = plain_snippet(row.get("text_headline"))
+
+
+def _shorten(text: str, limit: int = 240) -> str:
+    text = " ".join((text or "").split())
+    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + " …"
+
+
+def year_bars(year_facets: list, width: int = 240, height: int = 110) -> list[dict]:
+    """Bars for the hits-per-year chart, computed here so the SVG template stays dumb."""
+    if not year_facets:
+        return []
+    peak = max(f.count for f in year_facets)
+    step = width / len(year_facets)
+    bars = []
+    for i, f in enumerate(year_facets):
+        bar_height = max(2, round((height - 20) * f.count / peak))
+        # Integers: Danish number formatting would turn 2.5 into "2,5" inside SVG attributes.
+        bars.append(
+            {
+                "x": round(i * step + 1),
+                "y": height - 16 - bar_height,
+                "w": max(round(step) - 2, 1),
+                "h": bar_height,
+                "label_x": round(i * step + step / 2),
+                "year": f.value,
+                "count": f.count,
+            }
+        )
+    return bars
+
+
+def suggest(text: str) -> str:
+    """A corrected query ("Mente du …") from the nearest words in the vocabulary, or ""."""
+    from django.contrib.postgres.search import TrigramSimilarity
+
+    from archive.models import Term
+
+    tokens = [t for t in words(text) if len(t) >= 3]
+    if not tokens or normalize_query(text):
+        return ""
+    known = set(Term.objects.filter(word__in=tokens).values_list("word", flat=True))
+    corrected, changed = text.lower(), False
+    for token in tokens:
+        if token in known:
+            continue
+        best = (
+            Term.objects.filter(word__trigram_similar=token)
+            .annotate(similarity=TrigramSimilarity("word", token))
+            .order_by("-similarity", "-frequency", "word")
+            .values_list("word", flat=True)
+            .first()
+        )
+        if best and best != token:
+            corrected = re.sub(rf"\b{re.escape(token)}\b", best, corrected)
+            changed = True
+    return corrected if changed else ""

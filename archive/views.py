@@ -1,14 +1,21 @@
 """Thin views: read the request, call one query, render."""
 
+from urllib.parse import urlencode
+
+from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
 from django.db.models import Count, Max, Min, Prefetch
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from archive.filters import ItemFilter, MeetingFilter, SearchForm
 from archive.models import AgendaItem, Committee, Meeting, Municipality, SourceDocument
+from archive.search import COUNT_CAP, run_search, year_bars
+from ingest.casenumbers import parse_case_number
 
 
 @never_cache
@@ -43,12 +50,111 @@ def home(request):
         )
         .order_by("municipality__name", "name")
     )
-    return render(request, "archive/home.html", {"latest": latest, "coverage": coverage})
+    return render(
+        request,
+        "archive/home.html",
+        {"latest": latest, "coverage": coverage, "form": SearchForm()},
+    )
+
+
+def _search(request):
+    """(results, form, filterset) for the search page and the API; results None if invalid."""
+    params = request.GET.copy()
+    for key, value in list(params.items()):
+        params[key] = value.replace("\x00", "")
+    form = SearchForm(params)
+    filterset = ItemFilter(params, queryset=AgendaItem.objects.public())
+    if not (form.is_valid() and filterset.is_valid()):
+        return None, form, filterset
+    return run_search(filterset.qs, form.cleaned_data), form, filterset
+
+
+def search(request):
+    results, form, filterset = _search(request)
+    status = 200 if results is not None else 400
+    context = {"form": form, "filterset": filterset, "results": results}
+    if results is not None:
+        context |= {
+            "bars": year_bars(results.facets.get("year", [])),
+            "cap": COUNT_CAP,
+            "base_query": _query_without(request.GET, "page"),
+            "facet_links": _facet_links(request.GET, results.facets),
+        }
+    return render(request, "archive/search.html", context, status=status)
+
+
+def _query_without(params, *keys):
+    return urlencode([(k, v) for k, v in params.items() if k not in keys and v])
+
+
+def _facet_links(params, facets):
+    """For each facet value, the URL that adds (or, when chosen, removes) it."""
+    links = {}
+    for name, values in facets.items():
+        chosen = params.get(name)
+        rows = []
+        for facet in values:
+            selected = chosen == facet.value
+            rest = [(k, v) for k, v in params.items() if k not in (name, "page") and v]
+            if not selected:
+                rest.append((name, facet.value))
+            rows.append({"facet": facet, "selected": selected, "url": "?" + urlencode(rest)})
+        links[name] = rows
+    return links
+
+
+@require_GET
+def api_search(request):
+    results, form, filterset = _search(request)
+    if results is None:
+        errors = {**form.errors.get_json_data(), **filterset.form.errors.get_json_data()}
+        fields = {key: [e["message"] for e in value] for key, value in errors.items()}
+        return JsonResponse({"error": _("Ugyldige parametre."), "fields": fields}, status=400)
+    return JsonResponse(
+        {
+            "count": results.count,
+            "count_is_exact": results.count_is_exact,
+            "page": results.page,
+            "page_size": results.page_size,
+            "results": [_item_json(request, item) for item in results.items],
+            "facets": {
+                name: [{"value": f.value, "label": f.label, "count": f.count} for f in values]
+                for name, values in results.facets.items()
+            },
+            "suggestion": results.suggestion or None,
+            "message": results.message or None,
+        },
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
+def _item_json(request, item):
+    return {
+        "url": request.build_absolute_uri(item.get_absolute_url()),
+        "municipality": item.municipality.name,
+        "committee": item.committee.name,
+        "date": item.meeting_date.isoformat(),
+        "position": item.position,
+        "number": item.number,
+        "title": item.title,
+        "case_number": item.case_number or None,
+        "outcome": item.outcome,
+        "snippet": item.decision_plain or item.text_plain,
+        "snippet_html": str(item.decision_snippet or item.text_snippet),
+    }
 
 
 def meeting_list(request):
-    meetings = published_meetings().annotate(item_count=Count("items"))[:200]
-    return render(request, "archive/meeting_list.html", {"meetings": meetings})
+    filterset = MeetingFilter(request.GET, queryset=published_meetings())
+    if not filterset.is_valid():
+        return render(request, "archive/meeting_list.html", {"filterset": filterset}, status=400)
+    meetings = filterset.qs.annotate(item_count=Count("items")).order_by("-date", "committee__name")
+    page = Paginator(meetings, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "archive/meeting_list.html",
+        {"filterset": filterset, "page": page, "base_query": _query_without(request.GET, "page")},
+    )
 
 
 def meeting_detail(request, pk):
@@ -66,27 +172,85 @@ def meeting_original(request, pk):
     source = meeting.sources.filter(status=SourceDocument.Status.CURRENT).first()
     if source is None:
         raise Http404(_("Originalen findes ikke."))
-    content_type = {
-        "pdf": "application/pdf",
-        "html": "text/html; charset="
-        + (source.encoding if source.encoding != "binary" else "utf-8"),
-    }.get(source.format, "text/plain; charset=" + source.encoding.replace("-sig", ""))
-    response = HttpResponse(bytes(source.original), content_type=content_type)
+    suffix = {"pdf": "pdf", "html": "html", "markdown": "md"}.get(source.format, "txt")
+    response = HttpResponse(bytes(source.original), content_type="application/octet-stream")
     # Always a download: an original HTML file must never render on our origin.
-    response["Content-Disposition"] = f'attachment; filename="{source.sha256[:16]}-original"'
+    name = f"referat-{meeting.date:%Y-%m-%d}-{source.sha256[:8]}.{suffix}"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     response["X-Content-Type-Options"] = "nosniff"
     return response
 
 
 def item_detail(request, meeting_id, position):
     item = get_object_or_404(
-        AgendaItem.objects.filter(meeting__published=True).select_related(
-            "meeting", "committee", "municipality"
-        ),
+        AgendaItem.objects.public().select_related("meeting", "committee", "municipality"),
         meeting_id=meeting_id,
         position=position,
     )
-    return render(request, "archive/item_detail.html", {"item": item})
+    history = []
+    if item.case_number_normalized:
+        history = list(
+            AgendaItem.objects.public()
+            .filter(case_number_normalized=item.case_number_normalized)
+            .exclude(pk=item.pk)
+            .select_related("committee")
+            .order_by("meeting_date", "position")[:100]
+        )
+    neighbours = {
+        row["position"]: row
+        for row in AgendaItem.objects.filter(
+            meeting_id=meeting_id, position__in=[position - 1, position + 1]
+        ).values("position", "number", "title")
+    }
+    return render(
+        request,
+        "archive/item_detail.html",
+        {
+            "item": item,
+            "history": history,
+            "previous": neighbours.get(position - 1),
+            "next": neighbours.get(position + 1),
+            "references": _resolve_references(item),
+        },
+    )
+
+
+def _resolve_references(item):
+    """The item's references, each with a link when the target is in the archive."""
+    refs = item.references
+    if not refs:
+        return []
+    targets = AgendaItem.objects.public().filter(
+        municipality_id=item.municipality_id,
+        committee__name__in={r["committee"] for r in refs},
+        meeting_date__in={r["date"] for r in refs},
+        number__in={r["number"] for r in refs if r["number"] is not None},
+    )
+    found = {
+        (t.committee.name, t.meeting_date.isoformat(), t.number): t
+        for t in targets.select_related("committee")
+    }
+    return [
+        {**ref, "target": found.get((ref["committee"], ref["date"], ref["number"]))} for ref in refs
+    ]
+
+
+def case_detail(request, case_number):
+    parsed = parse_case_number(case_number)
+    normalized = parsed.normalized if parsed else case_number.strip()
+    items = list(
+        AgendaItem.objects.public()
+        .filter(case_number_normalized=normalized)
+        .select_related("committee", "municipality")
+        .order_by("meeting_date", "position")[:500]
+    )
+    if not items:
+        raise Http404(_("Sagen findes ikke i arkivet."))
+    return render(
+        request,
+        "archive/case_detail.html",
+        {"case_number": normalized, "items": items, "kle": parsed},
+    )
 
 
 def municipality_detail(request, slug):
@@ -107,7 +271,13 @@ def committee_detail(request, municipality, slug):
     )
     meetings = committee.meetings.filter(published=True).annotate(item_count=Count("items"))
     return render(
-        request, "archive/committee_detail.html", {"committee": committee, "meetings": meetings}
+        request,
+        "archive/committee_detail.html",
+        {
+            "committee": committee,
+            "meetings": meetings,
+            "search_url": reverse("archive:search") + f"?committee={committee.pk}",
+        },
     )
 
 

@@ -48,7 +48,8 @@ CHROME_PHRASES = {
 CHROME_PHRASE = re.compile(
     r"\b(" + "|".join(sorted(map(re.escape, CHROME_PHRASES), key=len, reverse=True)) + r")\b", re.I
 )
-SKIP_LINK = re.compile(r"^(gå|spring|hop|skip|jump)\b.*\b(indhold\w*|content|navigation|menu\w*)$")
+SKIP_LINK = re.compile(r"^(gå|spring|hop|skip|jump)\b.*(indhold\w*|content|navigation|menu\w*)$")
+PHRASE_STOP = {"td", "th", "body", "html", "main"}
 CONTENT_IDS = "article, #content, #main-content, #maincontent, #indhold, #hovedindhold, #main"
 MAX_DEPTH = 150  # deeper markup is flattened, so nesting cannot exhaust the Python stack
 MAX_COLSPAN = 50
@@ -219,21 +220,29 @@ def _phrase(text):
 
 
 def _phrase_elements(body):
-    """The largest element around each "Til toppen"/"Udskriv" link that holds no other words."""
+    """The largest element around each "Til toppen"/"Udskriv" text that holds no other words.
+
+    Table cells stay (only their content goes) so the columns of a row keep their places.
+    """
+    verdicts = {}  # one text() per parent: pages repeat the link under one big parent
+
+    def only_chrome(element):
+        if element.mem_id not in verdicts:
+            verdicts[element.mem_id] = _only_chrome(element.text())
+        return verdicts[element.mem_id]
+
     found = []
     for node in body.traverse(include_text=True):
         if node.tag != "-text" or _phrase(node.text_content or "") not in CHROME_PHRASES:
             continue
         element = node
         while (
-            element.tag not in CELL_TAGS
-            and element.parent is not None
-            and element.parent.tag not in ("body", "html", "main")
-            and _only_chrome(element.parent.text())
+            element.parent is not None
+            and element.parent.tag not in PHRASE_STOP
+            and only_chrome(element.parent)
         ):
             element = element.parent
-        if element.tag not in CELL_TAGS | {"body", "html", "main"}:
-            found.append(element)
+        found.append(element)
     return found
 
 

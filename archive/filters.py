@@ -1,0 +1,81 @@
+"""Filters shared by the search page, /api/search and the meeting list."""
+
+import django_filters
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from archive.models import AgendaItem, Committee, Meeting, Municipality, Outcome
+
+
+class ItemFilter(django_filters.FilterSet):
+    """Filters on agenda items. Unknown values make the form invalid (a 400), never a 500."""
+
+    municipality = django_filters.ModelChoiceFilter(
+        queryset=Municipality.objects.all(), to_field_name="slug", label=_("Kommune")
+    )
+    committee = django_filters.ModelChoiceFilter(
+        queryset=Committee.objects.all(), label=_("Udvalg")
+    )
+    date_from = django_filters.DateFilter(
+        field_name="meeting_date", lookup_expr="gte", label=_("Fra dato")
+    )
+    date_to = django_filters.DateFilter(
+        field_name="meeting_date", lookup_expr="lte", label=_("Til dato")
+    )
+    year = django_filters.NumberFilter(
+        field_name="meeting_date", lookup_expr="year", label=_("År"), min_value=1900, max_value=2100
+    )
+    kle = django_filters.CharFilter(
+        field_name="kle_subject", lookup_expr="startswith", label=_("KLE-emne"), max_length=8
+    )
+    outcome = django_filters.ChoiceFilter(choices=Outcome.choices, label=_("Udfald"))
+    closed = django_filters.TypedChoiceFilter(
+        choices=[("false", _("Åbne punkter")), ("true", _("Lukkede punkter"))],
+        coerce=lambda value: value == "true",
+        label=_("Åben/lukket"),
+    )
+
+    class Meta:
+        model = AgendaItem
+        fields = []
+
+
+class MeetingFilter(django_filters.FilterSet):
+    municipality = django_filters.ModelChoiceFilter(
+        field_name="committee__municipality",
+        queryset=Municipality.objects.all(),
+        to_field_name="slug",
+        label=_("Kommune"),
+    )
+    committee = django_filters.ModelChoiceFilter(
+        queryset=Committee.objects.all(), label=_("Udvalg")
+    )
+    year = django_filters.NumberFilter(
+        field_name="date", lookup_expr="year", label=_("År"), min_value=1900, max_value=2100
+    )
+
+    class Meta:
+        model = Meeting
+        fields = []
+
+
+class SearchForm(forms.Form):
+    """The non-filter search parameters."""
+
+    q = forms.CharField(required=False, label=_("Søg"), max_length=10_000, strip=True)
+    scope = forms.ChoiceField(
+        required=False,
+        choices=[
+            ("all", _("Al tekst")),
+            ("decisions", _("Kun beslutninger")),
+            ("titles", _("Kun titler")),
+        ],
+        label=_("Søg i"),
+    )
+    sort = forms.ChoiceField(
+        required=False,
+        choices=[("relevance", _("Relevans")), ("date", _("Dato"))],
+        label=_("Sortér efter"),
+    )
+    page = forms.IntegerField(required=False, min_value=1, max_value=1000)
+    page_size = forms.IntegerField(required=False, min_value=1, max_value=100)

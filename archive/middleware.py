@@ -1,0 +1,37 @@
+"""Database trouble becomes a clear 503 page, never a traceback."""
+
+import logging
+
+from django.db import DatabaseError, InterfaceError, OperationalError
+from django.http import JsonResponse
+from django.shortcuts import render
+
+log = logging.getLogger(__name__)
+
+
+class DatabaseUnavailableMiddleware:
+    """A query that hit the statement timeout, or a database that went away, gives 503.
+
+    The next request opens a fresh connection (Django drops a broken one), so the site
+    recovers by itself when the database is back.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        timed_out = isinstance(exception, DatabaseError) and "timeout" in str(exception).lower()
+        if not (isinstance(exception, (OperationalError, InterfaceError)) or timed_out):
+            return None
+        log.warning("database unavailable for %s: %s", request.path, exception)
+        if request.path.startswith("/api/"):
+            response = JsonResponse(
+                {"error": "Databasen svarer ikke lige nu. Prøv igen om lidt."}, status=503
+            )
+        else:
+            response = render(request, "503.html", status=503)
+        response["Retry-After"] = "30"
+        return response

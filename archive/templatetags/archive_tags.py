@@ -1,0 +1,30 @@
+from urllib.parse import parse_qsl, urlencode
+
+from django import template
+from django.utils.translation import gettext_lazy as _
+
+register = template.Library()
+
+FACET_HEADINGS = [
+    ("municipality", _("Kommune")),
+    ("committee", _("Udvalg")),
+    ("year", _("År")),
+    ("outcome", _("Udfald")),
+]
+
+
+@register.filter
+def get_item(mapping, key):
+    return mapping.get(key) if mapping else None
+
+
+@register.filter
+def replace_q(query_string, new_q):
+    """The same search with another query text (for "Mente du")."""
+    pairs = [(k, v) for k, v in parse_qsl(query_string) if k != "q"]
+    return urlencode([("q", new_q), *pairs])
+
+
+@register.simple_tag
+def facet_headings():
+    return FACET_HEADINGS
