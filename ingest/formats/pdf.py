@@ -7,7 +7,11 @@ geometric:
 - running headers and footers are lines that recur, digits aside, at the same height among the
   first or last lines of most pages; a bare page number at a page edge goes too;
 - a line with wide gaps between glyphs (and no space characters in them) is a table row, its
-  cells joined by tabs; a list marker followed by a tab-like gap starts a list item;
+  cells joined by tabs; in a table drawn with ruling lines, the lines between two horizontal
+  rulings are one row, so that cells wrapped over several lines come back whole;
+- a list marker followed by a tab-like gap, or a small dot drawn just left of a line, starts a
+  list item;
+- a page whose text runs sideways or upside down (/Rotate, a landscape table) is read turned;
 - a line continues the paragraph above only if it follows at the document's normal line pitch, in
   the same font size and weight, with the same alignment, and the line above was full (the next
   line's first word would not have fitted on it);
@@ -46,6 +50,7 @@ BULLETS = set("•●▪■◦‣∙·○□➢➤►✓-–—*\uf0a7\uf0b7\uf0
 NUMBER_MARKER = re.compile(r"^\(?(\d{1,3})[.)]$")
 # Words that may follow a suspended compound: "social- og", "sundheds- eller", "fra 2025- til".
 SUSPENDED_BEFORE = {"og", "eller", "samt", "til", "som", "end", "henholdsvis", "hhv.", "el.", "&"}
+SENTENCE_END = re.compile(r"[.!?:]$")
 HYPHENATED_END = re.compile(r"(\w+)[-\u2010\u00ad]$")  # U+2010: a typesetter's hyphen
 WORD = re.compile(r"\w+(?:-\w+)*")
 LIGATURES = str.maketrans({"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬆ": "st"})
@@ -192,14 +197,11 @@ def _page_lines(number, layout, dropped):
     """
     chars, shapes, rules = [], [], []
     _collect(layout, chars, shapes, rules, dropped)
-    turns = Counter(turn for turn, char in chars if turn is not None and char.get_text().strip())
-    if not turns:
-        dropped["rotated"] += len(chars)
+    turns = Counter(turn for turn, char in chars if not char.get_text().isspace())
+    turn = max((other for other in turns if other is not None), key=turns.get, default=None)
+    dropped["rotated"] += sum(count for other, count in turns.items() if other != turn)
+    if turn is None:
         return []
-    turn = turns.most_common(1)[0][0]
-    dropped["rotated"] += sum(
-        1 for other, char in chars if other != turn and char.get_text().strip()
-    )
     glyphs = [_upright(char, turn, layout) for other, char in chars if other == turn]
     width, height = (layout.height, layout.width) if turn in (90, 270) else layout.bbox[2:]
     lines = _lines(number, width, height, glyphs)
@@ -219,7 +221,7 @@ def _collect(container, chars, shapes, rules, dropped):
         if isinstance(item, LTChar):
             if UNMAPPED.fullmatch(item.get_text()):
                 dropped["unmapped"] += 1
-            else:
+            elif item.get_text():
                 chars.append((_turn(item.matrix), item))
         elif isinstance(item, LTCurve):
             thin, long = sorted((item.width, item.height))
@@ -539,6 +541,8 @@ def _continues(first, above, line, pitch, right):
         step = line.baseline - above.baseline
         if not 0 < step <= pitch.get(above.size, 1.25 * above.size) * 1.2 + 0.5:
             return False
+    elif _ends_before_page_break(above, line, right):
+        return False
     if first is above:
         low = first.marker_x0 - ALIGNED if first.marker else first.x0 - MAX_FIRST_LINE_INDENT
         if not low <= line.x0 <= first.x0 + ALIGNED:
@@ -546,6 +550,13 @@ def _continues(first, above, line, pitch, right):
     elif abs(line.x0 - above.x0) > ALIGNED:
         return False
     return _was_full(above, line, right)
+
+
+def _ends_before_page_break(above, line, right):
+    """Across a page break there is no spacing to go by: a sentence that ends on a line short
+    of the margin, followed by a capital letter, ends its paragraph."""
+    sentence_ends = SENTENCE_END.search(above.text) and line.text[:1].isupper()
+    return bool(sentence_ends) and above.x1 < right - 0.5 * above.size
 
 
 def _was_full(above, line, right):
