@@ -451,6 +451,7 @@ def attach_snippets(page_items, query):
             item.text_snippet = escape(_shorten(item.summary or item.case_text))
             item.decision_plain = _shorten(item.decision)
             item.text_plain = _shorten(item.summary or item.case_text)
+            _best(item)
         return
     rows = (
         AgendaItem.objects.filter(pk__in=[item.pk for item in page_items])
@@ -464,6 +465,15 @@ def attach_snippets(page_items, query):
         item.text_snippet = highlight(row.get("text_headline"))
         item.decision_plain = plain_snippet(row.get("decision_headline"))
         item.text_plain = plain_snippet(row.get("text_headline"))
+        _best(item)
+
+
+def _best(item):
+    """The snippet that shows a hit: the decision's if it has one, else the text's."""
+    if "<mark>" in str(item.decision_snippet) or not item.text_snippet:
+        item.best_snippet, item.best_plain = item.decision_snippet, item.decision_plain
+    else:
+        item.best_snippet, item.best_plain = item.text_snippet, item.text_plain
 
 
 def _shorten(text: str, limit: int = 240) -> str:

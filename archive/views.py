@@ -139,8 +139,8 @@ def _item_json(request, item):
         "title": item.title,
         "case_number": item.case_number or None,
         "outcome": item.outcome,
-        "snippet": item.decision_plain or item.text_plain,
-        "snippet_html": str(item.decision_snippet or item.text_snippet),
+        "snippet": item.best_plain,
+        "snippet_html": str(item.best_snippet),
     }
 
 

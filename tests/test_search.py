@@ -1,0 +1,208 @@
+"""Search on the seeds: Danish stemming, phrases, negation, compounds, typos, identifiers,
+scopes, filters, facets and safe highlights, through the search service and the views."""
+
+import re
+
+import pytest
+
+from archive.models import AgendaItem
+from archive.search import highlight, run_search
+from ingest.store import ingest_bytes
+
+pytestmark = pytest.mark.django_db
+
+
+def hits(all_samples=None, **params):
+    results = run_search(AgendaItem.objects.public(), params)
+    return [(item.meeting_date.year, item.number or item.title[:20]) for item in results.items]
+
+
+def test_danish_stemming_finds_inflected_forms(all_samples):
+    # "hjemløshed", "hjemløse" and "hjemløs" share one stem.
+    expected = [(2026, 26), (2025, 50), (2026, 25), (2025, 49), (2022, 42)]
+    assert hits(q="hjemløse") == expected
+    assert hits(q="hjemløshed") == expected
+
+
+def test_phrase(all_samples):
+    assert hits(q='"social effektinvestering"') == [(2026, 26)]
+    assert hits(q='"effektinvestering social"') == []
+
+
+def test_negation(all_samples):
+    assert hits(q="varmestue") == [(2025, 51), (2026, 25), (2025, 50)]
+    assert hits(q="varmestue -herberg") == [(2025, 50)]
+
+
+def test_compound_words_are_found_by_their_parts(all_samples):
+    only_compound = AgendaItem.objects.get(number=21, meeting_date__year=2026)
+    assert "beskæftigelsesreformen" in only_compound.title.lower()
+    assert not re.search(r"\breform", only_compound.title + only_compound.summary, re.I)
+    results = hits(q="reform")
+    assert (2026, 21) in results
+    assert hits(q="udslusning") == [(2026, 25), (2025, 50)]  # exact word first, then compound
+    assert hits(q="helhedsplan") == [(2025, 54), (2022, 48)]
+    assert (2025, 53) in hits(q="kontanthjælp")  # only says "kontanthjælpsmodtagere"
+
+
+def test_exact_words_rank_above_compound_parts(all_samples):
+    results = run_search(AgendaItem.objects.public(), {"q": "udslusning"})
+    assert [item.exact for item in results.items] == [True, False]
+
+
+def test_typo_gets_a_suggestion(all_samples):
+    results = run_search(AgendaItem.objects.public(), {"q": "hjemlse"})
+    assert (results.count, results.suggestion) == (0, "hjemløse")
+    typo = run_search(AgendaItem.objects.public(), {"q": "beskæftigelsesrefomen"})
+    assert typo.suggestion == "beskæftigelsesreformen"
+
+
+def test_identifier_queries_use_case_numbers(all_samples):
+    assert hits(q="00.01.00A00-29-25") == [(2026, 25), (2026, 26)]
+    assert hits(q="00.00.00-P19-1719-10") == [
+        (2026, 27),
+        (2022, 46),
+        (2018, "Nøgletal på beskæfti"),
+    ]
+    prefix = run_search(AgendaItem.objects.public(), {"q": "15.00.00"})
+    assert prefix.count == 16
+    assert {item.kle_subject for item in prefix.items} == {"15.00.00"}
+
+
+def test_scopes(all_samples):
+    assert hits(q="reform", scope="titles") == [(2026, 21), (2026, 22), (2026, 28)]
+    assert hits(q="reform", scope="decisions") == []
+    assert hits(q="udskyde", scope="decisions") == [(2026, 31), (2026, 32)]
+
+
+def test_stop_words_only_get_a_friendly_message(all_samples):
+    results = run_search(AgendaItem.objects.public(), {"q": "og i at"})
+    assert results.items == [] and "almindelige ord" in results.message
+
+
+def test_sort_by_date(all_samples):
+    assert hits(q="hjemløse", sort="date") == [
+        (2026, 26),
+        (2026, 25),
+        (2025, 49),
+        (2025, 50),
+        (2022, 42),
+    ]
+
+
+def test_highlights_are_built_from_escaped_text(all_samples):
+    results = run_search(AgendaItem.objects.public(), {"q": '"social effektinvestering"'})
+    snippet = str(results.items[0].text_snippet)
+    assert snippet.startswith(
+        "muligheden for en <mark>social</mark> <mark>effektinvestering</mark> på hjemløseområdet."
+    )
+    assert highlight("a <b> \ue000hit\ue001 & c") == "a &lt;b&gt; <mark>hit</mark> &amp; c"
+
+
+HOSTILE = """REFERAT Økonomiudvalget d. 01-02-2026
+Mødedato Mandag d. 1. februar 2026 kl. 10:00
+Testby Kommune
+
+Punkt 1: Angreb <img src=x onerror=alert(1)> på arkivet
+15.00.00-A00-1-26
+
+Sagsfremstilling
+Teksten nævner <script>alert("x")</script> og <img src=x onerror=alert(1)> skadefro.
+
+Beslutning
+Godkendt <img src=x onerror=alert(1)> skadefro.
+"""
+
+
+def test_hostile_markup_is_shown_escaped(client):
+    ingest_bytes(HOSTILE.encode(), file_name="hostile.txt")
+    item = AgendaItem.objects.get()
+    for url in ("/soeg/?q=skadefro", "/soeg/?q=angreb", item.get_absolute_url(), "/moeder/"):
+        html = client.get(url).content.decode()
+        assert "<img src=x" not in html and "<script>alert" not in html, url
+    results = client.get("/soeg/?q=skadefro").content.decode()
+    assert "&lt;img src=x onerror=alert(1)&gt;" in results
+    assert "<mark>skadefro</mark>" in results
+
+
+def test_filters_and_facets(all_samples):
+    results = run_search(
+        AgendaItem.objects.public().filter(municipality__slug="herlev"), {"q": "reform"}
+    )
+    assert results.count == 4
+    assert [(f.label, f.count) for f in results.facets["outcome"]] == [
+        ("godkendt", 2),
+        ("taget til efterretning", 1),
+        ("udsat", 1),
+    ]
+
+
+def test_search_view_filters_by_facet_and_keeps_the_query(client, all_samples):
+    html = client.get("/soeg/?q=reform").content.decode()
+    assert "12 punkter fundet" in html
+    assert 'href="?q=reform&amp;municipality=herlev"' in html
+    filtered = client.get("/soeg/?q=reform&municipality=herlev").content.decode()
+    assert "4 punkter fundet" in filtered
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "q=%00%00",
+        "q=" + "x" * 10_000,
+        'q="unbalanced',
+        "q=a%20or%20or%20-",
+        "q=!!!&scope=all",
+        "q=x&scope=nonsense",
+        "q=x&municipality=atlantis",
+        "q=x&page=999999",
+        "q=x&date_from=2026-13-45",
+        "q=x&year=abc",
+        "q=x&committee=999999",
+        "q=%E2%80%8B%C2%A0",
+    ],
+)
+def test_bad_input_never_gives_500(client, all_samples, query):
+    assert client.get("/soeg/?" + query).status_code in (200, 400)
+    assert client.get("/api/search?" + query).status_code in (200, 400)
+
+
+def test_api_search_shape(client, all_samples):
+    data = client.get("/api/search?q=udslusning&page_size=1").json()
+    assert (data["count"], data["count_is_exact"], data["suggestion"]) == (2, True, None)
+    assert data["results"] == [
+        {
+            "url": data["results"][0]["url"],
+            "municipality": "Herlev Kommune",
+            "committee": "Beskæftigelses-, Social-, Handicap- og Psykiatriudvalget",
+            "date": "2026-03-25",
+            "position": 1,
+            "number": 25,
+            "title": "Indsatser til håndtering af udgiftsudvikling i Myndighed Handicap & Psykiatri",
+            "case_number": "00.01.00A00-29-25",
+            "outcome": "noted",
+            "snippet": data["results"][0]["snippet"],
+            "snippet_html": data["results"][0]["snippet_html"],
+        }
+    ]
+    assert "«udslusning»" in data["results"][0]["snippet"]
+    assert set(data["facets"]) == {"municipality", "committee", "year", "outcome"}
+
+
+def test_api_rejects_unknown_filter_values_with_json(client, all_samples):
+    response = client.get("/api/search?q=x&municipality=atlantis&page_size=500")
+    assert response.status_code == 400
+    body = response.json()
+    assert set(body["fields"]) == {"municipality", "page_size"}
+
+
+def test_search_view_query_count(client, all_samples, django_assert_num_queries):
+    # parse query, stems, compound lookup (3), count, 4 facets, page, headlines, and one
+    # vocabulary lookup for a suggestion because fewer than three items matched.
+    with django_assert_num_queries(13):
+        assert client.get("/soeg/?q=udslusning").status_code == 200
+
+
+def test_api_query_count_for_identifiers(client, all_samples, django_assert_num_queries):
+    with django_assert_num_queries(7):
+        assert client.get("/api/search?q=15.00.00").status_code == 200
