@@ -178,7 +178,9 @@ def test_api_search_shape(client, all_samples):
             "date": "2026-03-25",
             "position": 1,
             "number": 25,
-            "title": "Indsatser til håndtering af udgiftsudvikling i Myndighed Handicap & Psykiatri",
+            "title": (
+                "Indsatser til håndtering af udgiftsudvikling i Myndighed Handicap & Psykiatri"
+            ),
             "case_number": "00.01.00A00-29-25",
             "outcome": "noted",
             "snippet": data["results"][0]["snippet"],
