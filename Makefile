@@ -15,7 +15,7 @@ else
 WITH_DB :=
 endif
 
-.PHONY: run serve test lint format bootstrap shell clean-db help
+.PHONY: run serve test lint format bootstrap browser shell clean-db help
 
 help:
 	@echo "make run    – start arkivet på http://$(HOST):$(PORT) med eksempelreferaterne"
@@ -39,7 +39,19 @@ serve: $(STAMP)
 	  '$(BIN)/python manage.py prepare && $(BIN)/python manage.py collectstatic --noinput -v0 && \
 	  exec $(BIN)/gunicorn config.wsgi -c config/gunicorn.py -b $(HOST):$(PORT)'
 
-test: $(STAMP)
+# Browser tests drive a real Chromium: the system's when there is one, Debian's package when
+# we may install it (root with apt-get), and only otherwise Playwright's own download.
+browser: $(STAMP)
+	@if command -v chromium >/dev/null || command -v chromium-browser >/dev/null \
+	    || [ -n "$$CHROMIUM" ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installerer Chromium (Debian-pakke) til browsertestene ..."; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else \
+	    $(BIN)/python -m playwright install chromium; \
+	fi
+
+test: $(STAMP) browser
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	DEBUG=1 $(WITH_DB) sh -c '$(BIN)/python manage.py makemigrations --check --dry-run && \

@@ -14,7 +14,7 @@ class ItemFilter(django_filters.FilterSet):
         queryset=Municipality.objects.all(), to_field_name="slug", label=_("Kommune")
     )
     committee = django_filters.ModelChoiceFilter(
-        queryset=Committee.objects.all(), label=_("Udvalg")
+        queryset=Committee.objects.select_related("municipality"), label=_("Udvalg")
     )
     date_from = django_filters.DateFilter(
         field_name="meeting_date", lookup_expr="gte", label=_("Fra dato")
@@ -48,7 +48,7 @@ class MeetingFilter(django_filters.FilterSet):
         label=_("Kommune"),
     )
     committee = django_filters.ModelChoiceFilter(
-        queryset=Committee.objects.all(), label=_("Udvalg")
+        queryset=Committee.objects.select_related("municipality"), label=_("Udvalg")
     )
     year = django_filters.NumberFilter(
         field_name="date", lookup_expr="year", label=_("År"), min_value=1900, max_value=2100

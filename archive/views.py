@@ -183,7 +183,9 @@ def meeting_original(request, pk):
 
 def item_detail(request, meeting_id, position):
     item = get_object_or_404(
-        AgendaItem.objects.public().select_related("meeting", "committee", "municipality"),
+        AgendaItem.objects.public().select_related(
+            "meeting", "committee__municipality", "municipality"
+        ),
         meeting_id=meeting_id,
         position=position,
     )

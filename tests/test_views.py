@@ -1,0 +1,77 @@
+"""The pages people read, with the number of queries each takes pinned."""
+
+import pytest
+
+from archive.models import AgendaItem, Meeting
+
+pytestmark = pytest.mark.django_db
+
+
+def test_home_lists_latest_meetings_and_coverage(client, all_samples, django_assert_num_queries):
+    with django_assert_num_queries(2):
+        html = client.get("/").content.decode()
+    assert "Beskæftigelses-, Social-, Handicap- og Psykiatriudvalget" in html
+    assert "26. marts 2026" in html and "22. marts 2018" in html
+
+
+def test_meeting_page(client, all_samples, django_assert_num_queries):
+    meeting = Meeting.objects.get(date="2026-03-25")
+    with django_assert_num_queries(2):
+        html = client.get(meeting.get_absolute_url()).content.decode()
+    assert "Onsdag 25. marts 2026 kl. 16:00" in html
+    assert "Arly Eskildsen (F)" in html
+    assert html.count('id="punkt-') == 14
+    assert "Hent originaldokumentet" in html
+
+
+def test_original_is_downloaded_byte_for_byte(client, all_samples, sample_bytes):
+    meeting = Meeting.objects.get(date="2026-03-25")
+    response = client.get(f"/moeder/{meeting.pk}/original")
+    assert response.content == sample_bytes("003")
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert response["Content-Type"] == "application/octet-stream"
+
+
+def test_item_page_with_history_neighbours_and_references(
+    client, all_samples, django_assert_num_queries
+):
+    item = AgendaItem.objects.get(number=50, meeting_date__year=2025)
+    with django_assert_num_queries(4):
+        html = client.get(item.get_absolute_url()).content.decode()
+    assert "Indstillingen er tiltrådt." in html
+    assert "Punkt 68, Beskæftigelsesudvalget, 2024-10-22" in html  # a reference not in the archive
+    assert "(ikke i arkivet)" in html
+    assert 'rel="prev"' in html and 'rel="next"' in html
+
+
+def test_reference_to_a_meeting_in_the_archive_is_a_link(client, all_samples):
+    item = AgendaItem.objects.get(number=50, meeting_date__year=2025)
+    target = AgendaItem.objects.get(number=49, meeting_date__year=2025)
+    item.references = [{"number": 49, "committee": "Beskæftigelsesudvalget", "date": "2025-09-16"}]
+    item.save()
+    html = client.get(item.get_absolute_url()).content.decode()
+    assert f'<a href="{target.get_absolute_url()}">Punkt 49' in html
+
+
+def test_case_page_lists_the_case_in_date_order(client, all_samples, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        response = client.get("/sag/00.00.00-P19-1719-10/")
+    items = response.context["items"]
+    assert [i.meeting_date.isoformat() for i in items] == ["2018-03-22", "2022-05-24", "2026-03-26"]
+    assert client.get("/sag/99.99.99-A00-1-99/").status_code == 404
+
+
+def test_meeting_list_filters(client, all_samples, django_assert_num_queries):
+    # the chosen municipality, the count, the page, and the choices of the two filter menus
+    with django_assert_num_queries(5):
+        response = client.get("/moeder/?municipality=herning&year=2022")
+    assert [m.date.isoformat() for m in response.context["page"]] == ["2022-05-24"]
+    assert client.get("/moeder/?year=nonsense").status_code == 400
+
+
+def test_unpublished_meetings_are_hidden(client, all_samples):
+    meeting = Meeting.objects.get(date="2026-03-25")
+    meeting.published = False
+    meeting.save()
+    assert client.get(meeting.get_absolute_url()).status_code == 404
+    assert "Herlev" not in client.get("/soeg/?q=reform").content.decode()
