@@ -4,11 +4,13 @@ Views and FilterSets call `AgendaItem.objects.search(...)` and the helpers below
 else builds full-text queries. See docs/search.md for the design and its measurements.
 """
 
+import hashlib
 import re
 from collections import Counter
 from dataclasses import dataclass, field
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.core.cache import cache
 from django.db import connection, models
 from django.db.models import Count, ExpressionWrapper, F, Q, Value
 from django.db.models.functions import Concat, ExtractYear, Left
@@ -31,6 +33,8 @@ CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\ue000-\uf8ff]")
 # Compound splitting: a part must be this long, the whole word at least twice that.
 MIN_PART = 4
 LINKING = ("s", "e")
+# How many corpus words containing a term are examined for compounds, most frequent first.
+CANDIDATES = 300
 
 
 class AgendaItemQuerySet(models.QuerySet):
@@ -168,8 +172,18 @@ def compound_expansions(lexeme: str, word: str = "", limit: int = 40) -> list[st
     like such a word (with the linking letters s/e between them), and one side is the
     lexeme: so "reform" does not expand to "reformulere". Frequent words first.
 
-    Danish stems can be short ("bolig" -> "bol"); then the user's `word` finds the candidates.
+    Danish stems can be short ("bolig" -> "bol"); then the typed `word` finds candidates.
+    Results are cached: the vocabulary changes only when minutes are ingested.
     """
+    key = "compounds:" + hashlib.sha1(f"{lexeme}:{word}:{limit}".encode()).hexdigest()
+    found = cache.get(key)
+    if found is None:
+        found = _compound_expansions(lexeme, word, limit)
+        cache.set(key, found, timeout=600)
+    return found
+
+
+def _compound_expansions(lexeme, word, limit):
     from archive.models import Term
 
     needle = lexeme if len(lexeme) >= MIN_PART else word[: max(MIN_PART, len(lexeme))]
@@ -179,9 +193,12 @@ def compound_expansions(lexeme: str, word: str = "", limit: int = 40) -> list[st
         Term.objects.filter(word__contains=needle)
         .exclude(stem=lexeme)
         .order_by("-frequency", "word")
-        .values_list("word", "stem")[:2000]
+        .values_list("word", "stem")[:CANDIDATES]
     )
-    splits = {w: _splits_around(w, needle) for w, _ in rows}
+    # The head of a compound is the term's base form: the stem plus at most a few letters
+    # ("hjemløs" -> "hjemløse|indsats"), or the word as typed.
+    heads_at = {len(needle) + extra for extra in range(4)} | {len(word)}
+    splits = {w: _splits_around(w, needle, heads_at) for w, _ in rows}
     known_heads = _known_words({head for pairs in splits.values() for head, _ in pairs})
     tail_stems = _stems({tail for pairs in splits.values() for _, tail in pairs})
     found = []
@@ -198,21 +215,22 @@ def compound_expansions(lexeme: str, word: str = "", limit: int = 40) -> list[st
     return found
 
 
-def _splits_around(word: str, lexeme: str) -> list[tuple[str, str]]:
-    """(head, tail) pairs where the lexeme starts the tail or begins the word."""
+def _splits_around(word: str, needle: str, heads_at: set[int]) -> list[tuple[str, str]]:
+    """(head, tail) pairs where the needle starts the tail, or is the head itself."""
     pairs = []
-    at = word.find(lexeme, 1)
+    at = word.find(needle, 1)
     while at > 0:
         head = word[:at]
         pairs.append((head, word[at:]))
         if head[-1] in LINKING:
             pairs.append((head[:-1], word[at:]))
-        at = word.find(lexeme, at + 1)
-    if word.startswith(lexeme):
-        for cut in range(len(lexeme), len(word) - MIN_PART + 1):
-            pairs.append((word[:cut], word[cut:]))
-            if word[cut] in LINKING:
-                pairs.append((word[:cut], word[cut + 1 :]))
+        at = word.find(needle, at + 1)
+    if word.startswith(needle):
+        for cut in heads_at:
+            if cut < len(word):
+                pairs.append((word[:cut], word[cut:]))
+                if word[cut] in LINKING:
+                    pairs.append((word[:cut], word[cut + 1 :]))
     return [(h, t) for h, t in pairs if len(h) >= MIN_PART and len(t) >= MIN_PART]
 
 

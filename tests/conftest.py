@@ -34,3 +34,11 @@ def ingest_sample(db, sample_bytes):
 @pytest.fixture
 def all_samples(ingest_sample):
     return [ingest_sample(p) for p in ("000", "001", "002", "003", "004")]
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Compound expansions are cached; each test starts cold so query counts are stable."""
+    from django.core.cache import cache
+
+    cache.clear()

@@ -75,3 +75,29 @@ def test_unpublished_meetings_are_hidden(client, all_samples):
     meeting.save()
     assert client.get(meeting.get_absolute_url()).status_code == 404
     assert "Herlev" not in client.get("/soeg/?q=reform").content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_query_that_times_out_gives_a_503_page(client, sample_bytes):
+    """A real statement timeout: another session holds a lock the search has to wait for."""
+    import psycopg
+    from django.db import connection
+
+    from ingest.store import ingest_bytes
+
+    ingest_bytes(sample_bytes("000"), file_name="000.txt")
+    params = connection.get_connection_params()
+    params.pop("options", None)
+    with psycopg.connect(**params) as other:
+        other.execute("SET lock_timeout = '5s'")
+        other.execute("LOCK TABLE archive_agendaitem IN ACCESS EXCLUSIVE MODE")
+        with connection.cursor() as cursor:
+            cursor.execute("SET statement_timeout = 300")
+        try:
+            response = client.get("/soeg/?q=reform")
+        finally:
+            other.rollback()
+            connection.close()  # the next request gets a fresh session with the normal timeout
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
+    assert "Arkivet er optaget lige nu" in response.content.decode()
