@@ -93,9 +93,12 @@ def test_sort_by_date(all_samples):
 def test_highlights_are_built_from_escaped_text(all_samples):
     results = run_search(AgendaItem.objects.public(), {"q": '"social effektinvestering"'})
     snippet = str(results.items[0].text_snippet)
-    assert snippet.startswith(
-        "muligheden for en <mark>social</mark> <mark>effektinvestering</mark> på hjemløseområdet."
+    # PostgreSQL 15 and 18 choose different fragments; the highlighted phrase is the same.
+    assert (
+        "muligheden for en <mark>social</mark> <mark>effektinvestering</mark> på hjemløseområdet"
+        in snippet
     )
+    assert snippet.count("<mark>") == snippet.count("</mark>") >= 2
     assert highlight("a <b> \ue000hit\ue001 & c") == "a &lt;b&gt; <mark>hit</mark> &amp; c"
 
 
