@@ -8,6 +8,7 @@ the server; the server stops cleanly when the last registered process exits, so 
 and `make test` may overlap without stopping each other's database.
 """
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -50,7 +51,21 @@ def run(command):
     child = subprocess.Popen(command, env=env)
 
     def forward(signum, _frame):
-        child.send_signal(signum)
+        # Ctrl-C in a terminal already reached every process in the group; a signal sent to
+        # this process alone (kill, a service manager) must reach the whole tree, or Django's
+        # autoreloader would leave its server child running.
+        if signum == signal.SIGINT and sys.stdin.isatty():
+            return
+        import psutil
+
+        try:
+            tree = psutil.Process(child.pid)
+            processes = [tree, *tree.children(recursive=True)]
+        except psutil.NoSuchProcess:
+            return
+        for process in processes:
+            with contextlib.suppress(psutil.NoSuchProcess):
+                process.send_signal(signum)
 
     signal.signal(signal.SIGINT, forward)
     signal.signal(signal.SIGTERM, forward)
