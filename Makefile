@@ -15,12 +15,13 @@ else
 WITH_DB :=
 endif
 
-.PHONY: run serve test lint format bootstrap browser shell clean-db help
+.PHONY: run serve test lint format bootstrap browser shell backup restore clean-db help
 
 help:
 	@echo "make run    – start arkivet på http://$(HOST):$(PORT) med eksempelreferaterne"
 	@echo "make serve  – det samme under gunicorn, som i produktion"
 	@echo "make test   – ruff, migrationstjek og hele testsuiten mod PostgreSQL"
+	@echo "make backup [FILE=…] / make restore FILE=…  – sikkerhedskopi af databasen"
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -60,6 +61,14 @@ test: $(STAMP) browser
 format: $(STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+# make backup [FILE=path.dump]; make restore FILE=path.dump
+backup: $(STAMP)
+	DEBUG=1 $(WITH_DB) $(BIN)/python manage.py backup $(FILE)
+
+restore: $(STAMP)
+	@test -n "$(FILE)" || { echo "Angiv filen: make restore FILE=var/backups/....dump"; exit 2; }
+	DEBUG=1 $(WITH_DB) $(BIN)/python manage.py restore $(FILE)
 
 shell: $(STAMP)
 	DEBUG=1 $(WITH_DB) $(BIN)/python manage.py shell

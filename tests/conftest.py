@@ -42,3 +42,12 @@ def empty_cache():
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture
+def all_samples_committed(transactional_db, sample_bytes):
+    """The seeds stored for real (committed), for tests that look from other sessions."""
+    return [
+        ingest_bytes(sample_bytes(p), file_name=sample_path(p).name)
+        for p in ("000", "001", "002", "003", "004")
+    ]
