@@ -2,7 +2,7 @@
 
 import logging
 
-from django.db import DatabaseError, InterfaceError, OperationalError
+from django.db import DatabaseError, InterfaceError, OperationalError, connections
 from django.http import JsonResponse
 from django.shortcuts import render
 
@@ -27,6 +27,10 @@ class DatabaseUnavailableMiddleware:
         if not (isinstance(exception, (OperationalError, InterfaceError)) or timed_out):
             return None
         log.warning("database unavailable for %s: %s", request.path, exception)
+        # Drop broken connections now, so the next request starts with a fresh session.
+        for conn in connections.all(initialized_only=True):
+            if not conn.in_atomic_block:
+                conn.close()
         if request.path.startswith("/api/"):
             response = JsonResponse(
                 {"error": "Databasen svarer ikke lige nu. Prøv igen om lidt."}, status=503

@@ -92,7 +92,9 @@ if not DATABASE_URL:
         "DATABASE_URL er ikke sat (DATABASE_URL is not set). Brug `make run`/`make test`, "
         "som starter en indlejret PostgreSQL, eller sæt DATABASE_URL=postgres://..."
     )
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+DATABASES = {
+    "default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)
+}
 if not DATABASES["default"]["ENGINE"].endswith("postgresql"):
     raise ImproperlyConfigured("Referatarkiv kræver PostgreSQL (DATABASE_URL=postgres://...).")
 # A runaway query becomes an error instead of a stuck worker.

@@ -79,6 +79,10 @@ def _store(parsed, data, replace, uploaded_by):
     meeting = Meeting.objects.select_for_update().filter(committee=committee, date=m.date).first()
     status = CREATED
     if meeting is not None:
+        same = meeting.sources.filter(sha256=parsed.sha256).first()
+        if same is not None:
+            # A concurrent ingest of these very bytes committed while we were parsing.
+            return Outcome(DUPLICATE, meeting, same, parsed)
         upgrade = meeting.kind == Meeting.Kind.AGENDA and m.kind == Meeting.Kind.MINUTES
         if not (replace or upgrade):
             raise IngestError(
@@ -118,19 +122,24 @@ def _store(parsed, data, replace, uploaded_by):
 
 
 def committee_for(municipality_name: str, committee_name: str) -> Committee:
+    """The committee, created with its municipality when new.
+
+    get_or_create retries the lookup when a concurrent ingest created the row first.
+    """
     municipality = Municipality.objects.filter(name=municipality_name).first()
     if municipality is None:
         base = danish_slug(municipality_name.removesuffix(" Kommune")) or "kommune"
-        municipality = Municipality.objects.create(
-            name=municipality_name, slug=_free_slug(Municipality.objects, base)
+        municipality, _ = Municipality.objects.get_or_create(
+            name=municipality_name,
+            defaults={"slug": _free_slug(Municipality.objects, base)},
         )
     committee = municipality.committees.filter(name=committee_name).first()
     if committee is None:
         base = danish_slug(committee_name) or "udvalg"
-        committee = Committee.objects.create(
+        committee, _ = Committee.objects.get_or_create(
             municipality=municipality,
             name=committee_name,
-            slug=_free_slug(municipality.committees, base),
+            defaults={"slug": _free_slug(municipality.committees, base)},
         )
     return committee
 
