@@ -2,7 +2,13 @@
 
 import logging
 
-from django.db import DatabaseError, InterfaceError, OperationalError, connections
+from django.db import (
+    DatabaseError,
+    DataError,
+    InterfaceError,
+    OperationalError,
+    connections,
+)
 from django.http import JsonResponse
 from django.shortcuts import render
 
@@ -23,6 +29,13 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
+        if isinstance(exception, DataError):
+            # Input PostgreSQL cannot store or compare (a NUL byte, a number out of range):
+            # the request was bad, the server is fine.
+            log.info("bad input for %s: %s", request.path, exception)
+            if request.path.startswith("/api/"):
+                return JsonResponse({"error": "Ugyldig forespørgsel."}, status=400)
+            return render(request, "400.html", status=400)
         timed_out = isinstance(exception, DatabaseError) and "timeout" in str(exception).lower()
         if not (isinstance(exception, (OperationalError, InterfaceError)) or timed_out):
             return None

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET
 
 from archive.filters import ItemFilter, MeetingFilter, SearchForm
 from archive.models import AgendaItem, Committee, Meeting, Municipality, SourceDocument
-from archive.search import COUNT_CAP, run_search, year_bars
+from archive.search import CONTROL, COUNT_CAP, run_search, year_bars
 from ingest.casenumbers import parse_case_number
 
 
@@ -238,6 +238,7 @@ def _resolve_references(item):
 
 
 def case_detail(request, case_number):
+    case_number = CONTROL.sub("", case_number)[:100]
     parsed = parse_case_number(case_number)
     normalized = parsed.normalized if parsed else case_number.strip()
     items = list(
