@@ -36,7 +36,8 @@ run: $(STAMP)
 	  exec $(BIN)/python manage.py runserver $(HOST):$(PORT)'
 
 serve: $(STAMP)
-	DEBUG=$${DEBUG:-0} SECRET_KEY=$${SECRET_KEY:-local-serve-$$(hostname)} $(WITH_DB) sh -c \
+	DEBUG=$${DEBUG:-0} SECRET_KEY=$${SECRET_KEY:-local-serve-$$(hostname)-not-for-production-use-0123456789} \
+	  SECURE_SSL_REDIRECT=$${SECURE_SSL_REDIRECT:-0} SECURE_COOKIES=$${SECURE_COOKIES:-0} $(WITH_DB) sh -c \
 	  '$(BIN)/python manage.py prepare && $(BIN)/python manage.py collectstatic --noinput -v0 && \
 	  exec $(BIN)/gunicorn config.wsgi -c config/gunicorn.py -b $(HOST):$(PORT)'
 

@@ -8,14 +8,10 @@ import os
 import shutil
 
 import pytest
+from playwright.sync_api import expect, sync_playwright
 
-# Playwright's sync API keeps an event loop in this thread; the ORM calls below are safe.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-from playwright.sync_api import expect, sync_playwright  # noqa: E402
-
-from ingest.store import ingest_bytes  # noqa: E402
-from tests.conftest import SAMPLES  # noqa: E402
+from ingest.store import ingest_bytes
+from tests.conftest import SAMPLES
 
 pytestmark = pytest.mark.browser
 CHROMIUM_FLAGS = [
@@ -39,10 +35,13 @@ def chromium_path():
 
 @pytest.fixture(scope="module")
 def browser():
+    # Playwright's sync API keeps an event loop in this thread; the ORM calls here are safe.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_FLAGS)
         yield browser
         browser.close()
+    del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
 
 
 @pytest.fixture
