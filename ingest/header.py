@@ -39,6 +39,10 @@ ROLE = re.compile(
 )
 # "Suppleant for Lene Dalgaard (A)", "sag 5-7": notes about an entry, not people.
 NOT_A_PERSON = re.compile(r"^(?:suppleant|stedfortræder|vikar)\s+for\b|^(?:sag|pkt|punkt)\b", re.I)
+# "... den 12. marts 2024 kl. 15.00 i Byrådssalen"
+TRAILING_PLACE = re.compile(
+    r"\bkl\.?\s*\d{1,2}[.:]\d{2}\s*,?\s*(?:i|på)\s+(?P<place>[A-ZÆØÅ].{2,100})$"
+)
 LOCATION_LINE = re.compile(r"^i\s+(?P<place>[A-ZÆØÅ].{2,120})$")
 MUNICIPALITY = re.compile(r"\b([A-ZÆØÅ][a-zæøå]+(?:-[A-ZÆØÅ][a-zæøå]+)?)\s+Kommunes?\b")
 NOT_A_PLACE = {
@@ -86,6 +90,9 @@ def parse_header(lines: list[str]) -> Header:
         _title_line(header, line)
         if dates.find_date(line):
             date_lines.append(line)
+            trailing = TRAILING_PLACE.search(line)
+            if trailing and not header.location:
+                header.location = trailing["place"].strip(" .")
     for line in date_lines:
         header.date = header.date or dates.find_date(line)
         header.time = header.time or dates.find_time(line)

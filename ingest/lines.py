@@ -18,7 +18,9 @@ TOC_ENTRY = re.compile(
 TOC_HEADING = re.compile(r"^(?:indholdsfortegnelse|indhold|oversigt over punkter)\s*:?$", re.I)
 
 PAGE_FURNITURE = re.compile(
-    r"^(?:(?:side|page)\s*\d{1,4}(?:\s*(?:af|of|/)\s*\d{1,4})?|\d{1,4}\s*/\s*\d{1,4}|-\s*\d{1,4}\s*-)$",
+    r"^(?:(?:side|page)\s*\d{1,4}(?:\s*(?:af|of|/)\s*\d{1,4})?|\d{1,4}\s*/\s*\d{1,4}|-\s*\d{1,4}\s*-)$"
+    # a running header or footer with the page number on the same line
+    r"|^.{0,100}?\s(?:side|page)\s+\d{1,4}\s+(?:af|of)\s+\d{1,4}$|^(?:side|page)\s+\d{1,4}\s+(?:af|of)\s+\d{1,4}\s.{0,100}$",
     re.I,
 )
 

@@ -22,8 +22,8 @@ PARSER_VERSION = "1.0"
 log = logging.getLogger(__name__)
 
 PUNKT = re.compile(
-    r"^(?:punkt|pkt\.?|dagsordens?punkt|item)\s*(?:nr\.?\s*)?(?P<number>\d{1,4})\s*[:.\-–)]?\s*"
-    r"(?P<title>.*)$",
+    r"^(?:(?:punkt|pkt\.?|dagsordens?punkt|item)\s*(?:nr\.?\s*)?(?P<number>\d{1,4})\s*[:.\-–)]?\s*"
+    r"|sag\s*(?:nr\.?\s*)?(?P<sag>\d{1,4})\s*[:.\-–)]\s+)(?P<title>.*)$",
     re.I,
 )
 # A numbered line is an item header only if its title does not read like a list entry
@@ -200,7 +200,7 @@ def _candidates(lines, index, toc):
         title, end = match["title"], index + 1
         if not title and nxt is not None:
             title, end = lines[nxt], nxt + 1
-        yield Head(index, end, int(match["number"]), title, "punkt")
+        yield Head(index, end, int(match["number"] or match["sag"]), title, "punkt")
     match = NUMBERED.match(line)
     if match and not line.endswith((",", ";")):
         yield Head(index, index + 1, int(match["number"]), match["title"], "numbered")

@@ -286,3 +286,34 @@ def test_missing_date_is_a_clear_error():
     text = "Referat Økonomiudvalget\nHerning Kommune\n\nPunkt 1: Noget\nBeslutning\nGodkendt.\n"
     with pytest.raises(IngestError, match="Mødedatoen"):
         parse_document(text.encode())
+
+
+SINGLE_LINE_HEADER = """Referat fra mødet i Økonomiudvalget den 12. marts 2024 kl. 15.00 i Byrådssalen
+Horsens Kommune
+
+Sag 1: Godkendelse af dagsorden
+
+Beslutning
+Godkendt.
+
+Økonomiudvalget 12-03-2024 Side 2 af 3
+
+Sag 2: Anlægsbevilling til cykelsti
+
+Sagsnr.: 05.01.10-G01-3-24
+
+Beslutning
+Anbefales over for byrådet.
+
+Side 3 af 3 Økonomiudvalget 12-03-2024
+"""
+
+
+def test_header_on_one_line_sag_headers_and_combined_page_lines():
+    meeting = parse(SINGLE_LINE_HEADER)
+    assert (meeting.committee, meeting.location) == ("Økonomiudvalget", "Byrådssalen")
+    assert (meeting.date, meeting.time) == (datetime.date(2024, 3, 12), datetime.time(15, 0))
+    assert [(i.number, i.title, i.decision) for i in meeting.items] == [
+        (1, "Godkendelse af dagsorden", "Godkendt."),
+        (2, "Anlægsbevilling til cykelsti", "Anbefales over for byrådet."),
+    ]
