@@ -51,3 +51,17 @@ def all_samples_committed(transactional_db, sample_bytes):
         ingest_bytes(sample_bytes(p), file_name=sample_path(p).name)
         for p in ("000", "001", "002", "003", "004")
     ]
+
+
+@pytest.fixture
+def test_database_url():
+    """A DATABASE_URL for the test database, for subprocesses (gunicorn, crashing ingests)."""
+    from urllib.parse import quote
+
+    from django.db import connection
+
+    params = connection.get_connection_params()
+    host = params.get("host") or ""
+    host = quote(host, safe="") if host.startswith("/") else host
+    port = f":{params['port']}" if params.get("port") else ""
+    return f"postgresql://{params.get('user') or 'postgres'}@{host}{port}/{params['dbname']}"

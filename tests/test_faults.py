@@ -32,8 +32,8 @@ store.ingest_bytes(open(sys.argv[1], "rb").read(), file_name="crash.txt")
 
 
 @pytest.mark.django_db(transaction=True)
-def test_killing_the_process_mid_ingest_leaves_no_partial_meeting():
-    env = {**os.environ, "DATABASE_URL": _url_of_test_database()}
+def test_killing_the_process_mid_ingest_leaves_no_partial_meeting(test_database_url):
+    env = {**os.environ, "DATABASE_URL": test_database_url}
     process = subprocess.Popen(
         [sys.executable, "-c", CRASHING_INGEST, str(sample_path("003"))],
         cwd=ROOT,
@@ -52,16 +52,6 @@ def test_killing_the_process_mid_ingest_leaves_no_partial_meeting():
     assert Meeting.objects.count() == 0
     assert SourceDocument.objects.count() == 0
     assert Municipality.objects.count() == 0
-
-
-def _url_of_test_database():
-    params = connection.get_connection_params()
-    host = params.get("host") or ""
-    from urllib.parse import quote
-
-    host = quote(host, safe="") if host.startswith("/") else host
-    port = f":{params['port']}" if params.get("port") else ""
-    return f"postgresql://{params.get('user') or 'postgres'}@{host}{port}/{params['dbname']}"
 
 
 @pytest.mark.django_db(transaction=True)
