@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from archive.api import current_source
 from archive.filters import ItemFilter, MeetingFilter, SearchForm
 from archive.models import AgendaItem, Committee, Meeting, Municipality, SourceDocument
 from archive.search import CONTROL, COUNT_CAP, run_search, year_bars
@@ -183,9 +184,10 @@ def meeting_original(request, pk):
 
 def item_detail(request, meeting_id, position):
     item = get_object_or_404(
-        AgendaItem.objects.public().select_related(
-            "meeting", "committee__municipality", "municipality"
-        ),
+        AgendaItem.objects.public()
+        .select_related("meeting", "committee__municipality", "municipality")
+        # For the citation, in the same query.
+        .annotate(source_sha256=current_source("sha256", "meeting_id")),
         meeting_id=meeting_id,
         position=position,
     )

@@ -288,8 +288,9 @@ def test_missing_date_is_a_clear_error():
         parse_document(text.encode())
 
 
-SINGLE_LINE_HEADER = """Referat fra mødet i Økonomiudvalget den 12. marts 2024 kl. 15.00 i Byrådssalen
-Horsens Kommune
+SINGLE_LINE_HEADER = (
+    "Referat fra mødet i Økonomiudvalget den 12. marts 2024 kl. 15.00 i Byrådssalen\n"
+    + """Horsens Kommune
 
 Sag 1: Godkendelse af dagsorden
 
@@ -307,6 +308,7 @@ Anbefales over for byrådet.
 
 Side 3 af 3 Økonomiudvalget 12-03-2024
 """
+)
 
 
 def test_header_on_one_line_sag_headers_and_combined_page_lines():

@@ -1,0 +1,270 @@
+"""Exports of search results and meeting lists as CSV and JSON, streamed and capped.
+
+The rows are those the search page and the meeting list show, in the same order, taken
+from the same filters: an export is every page of the list at once, up to EXPORT_LIMIT.
+CSV is UTF-8 with a byte-order mark and semicolons, which Danish Excel opens as columns.
+"""
+
+import csv
+import json
+
+from django import forms
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.db.models import Value
+from django.http import StreamingHttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from archive.api import (
+    OUTCOMES,
+    BadParameters,
+    MeetingApiFilter,
+    api_view,
+    clean_params,
+    current_source,
+    item_json,
+    meeting_json,
+    public_meetings,
+    search_forms,
+    valid_filterset,
+)
+from archive.search import Query, clean_query
+
+# Most rows one export gives; narrow the search or the dates to get the rest.
+EXPORT_LIMIT = 10_000
+# Excel keeps at most 32,767 characters in a cell.
+CELL_LIMIT = 32_000
+DELIMITERS = {"semicolon": ";", "comma": ",", "tab": "\t"}
+# A cell starting with one of these is run as a formula by spreadsheet programs.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+ITEM_COLUMNS = [
+    "id",
+    "web",
+    "municipality",
+    "committee",
+    "date",
+    "number",
+    "position",
+    "title",
+    "case_number",
+    "outcome",
+    "outcome_label",
+    "decision",
+    "meeting_id",
+]
+MEETING_COLUMNS = [
+    "id",
+    "web",
+    "municipality",
+    "committee",
+    "date",
+    "start_time",
+    "kind",
+    "location",
+    "item_count",
+    "source_sha256",
+    "created",
+    "modified",
+]
+
+
+def search_items(items, params):
+    """The ordered QuerySet that `run_search` pages through for these cleaned parameters.
+
+    Same cleaning, same default sort and the same QuerySet methods as run_search, so the
+    export holds exactly the search's pages one after another.
+    """
+    text = clean_query(params.get("q") or "")
+    sort = params.get("sort") or ("relevance" if text else "date")
+    query = Query.prepare(text) if text else None
+    if query is not None and query.empty:
+        return items.none()
+    if query is not None:
+        items = items.search(query, params.get("scope") or "all")
+    else:
+        items = items.annotate(
+            rank=Value(0.0, output_field=models.FloatField()),
+            exact=Value(True, output_field=models.BooleanField()),
+        )
+    return items.ordered(sort)
+
+
+class ExportForm(forms.Form):
+    delimiter = forms.ChoiceField(
+        required=False, choices=[(name, name) for name in DELIMITERS], label=_("Skilletegn")
+    )
+
+
+def export_delimiter(params):
+    """The CSV delimiter asked for (semicolon unless told), checked like every parameter."""
+    form = ExportForm(params)
+    if not form.is_valid():
+        raise BadParameters(form)
+    return DELIMITERS[form.cleaned_data["delimiter"] or "semicolon"]
+
+
+def excel_safe(value) -> str:
+    """A cell's text: formulas defused with a leading apostrophe, length within Excel's."""
+    if value is None:
+        return ""
+    text = value if isinstance(value, str) else str(value)
+    if text.startswith(FORMULA_START):
+        text = "'" + text
+    return text if len(text) <= CELL_LIMIT else text[: CELL_LIMIT - 1] + "…"
+
+
+class _Echo:
+    """A file-like object whose write returns the line, for streaming csv.writer output."""
+
+    def write(self, value):
+        return value
+
+
+def csv_response(rows, columns, delimiter, filename, count, truncated):
+    def stream():
+        writer = csv.writer(_Echo(), delimiter=delimiter)
+        yield "\ufeff" + writer.writerow(columns)
+        for row in rows:
+            yield writer.writerow([excel_safe(row.get(column)) for column in columns])
+
+    response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
+    return with_headers(response, filename + ".csv", count, truncated)
+
+
+def json_response(rows, meta, filename, count, truncated):
+    """{"count", "truncated", "limit", ..., "results": [...]}, written one row at a time."""
+
+    def stream():
+        head = json.dumps(meta | {"count": count, "truncated": truncated}, cls=DjangoJSONEncoder)
+        yield head[:-1] + ', "results": ['
+        for index, row in enumerate(rows):
+            yield ("," if index else "") + "\n" + dump(row)
+        yield "\n]}\n"
+
+    response = StreamingHttpResponse(stream(), content_type="application/json; charset=utf-8")
+    return with_headers(response, filename + ".json", count, truncated)
+
+
+def dump(value):
+    return json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False)
+
+
+def with_headers(response, filename, count, truncated):
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["X-Total-Count"] = str(count)
+    response["X-Export-Truncated"] = "true" if truncated else "false"
+    response["X-Export-Limit"] = str(EXPORT_LIMIT)
+    return response
+
+
+def capped(queryset):
+    """(rows to export as an iterator, how many there are up to the cap, whether cut off)."""
+    count = queryset.order_by()[: EXPORT_LIMIT + 1].count()
+    rows = queryset[:EXPORT_LIMIT].iterator(chunk_size=500)
+    return rows, min(count, EXPORT_LIMIT), count > EXPORT_LIMIT
+
+
+def filename(kind):
+    return f"referatarkiv-{kind}-{timezone.localtime():%Y%m%d-%H%M}"
+
+
+def _meta(request, params):
+    return {
+        "source": request.build_absolute_uri(request.get_full_path()),
+        "generated": timezone.now(),
+        "limit": EXPORT_LIMIT,
+        "parameters": {key: value for key, value in params.items() if value},
+    }
+
+
+# --- Search results ------------------------------------------------------------------------
+
+
+def item_row(request, item):
+    return {
+        "id": f"{item.meeting_id}-{item.position}",
+        "web": request.build_absolute_uri(item.get_absolute_url()),
+        "municipality": item.municipality.name,
+        "committee": item.committee.name,
+        "date": item.meeting_date.isoformat(),
+        "number": item.number,
+        "position": item.position,
+        "title": item.title,
+        "case_number": item.case_number,
+        "outcome": item.outcome,
+        "outcome_label": str(OUTCOMES.get(item.outcome, item.outcome)),
+        "decision": item.decision,
+        "meeting_id": item.meeting_id,
+    }
+
+
+def _search_export(request, params):
+    form, filterset = search_forms(params)
+    queryset = search_items(filterset.qs, form.cleaned_data).select_related(
+        "meeting", "committee", "municipality"
+    )
+    rows, count, truncated = capped(
+        queryset.annotate(source_sha256=current_source("sha256", "meeting_id"))
+    )
+    return params, rows, count, truncated
+
+
+@api_view
+def search_csv(request):
+    params = clean_params(request.GET)
+    delimiter = export_delimiter(params)
+    params, rows, count, truncated = _search_export(request, params)
+    rows = (item_row(request, item) for item in rows)
+    return csv_response(rows, ITEM_COLUMNS, delimiter, filename("soegning"), count, truncated)
+
+
+@api_view
+def search_json(request):
+    params, rows, count, truncated = _search_export(request, clean_params(request.GET))
+    rows = (item_json(request, item) for item in rows)
+    meta = _meta(request, params)
+    return json_response(rows, meta, filename("soegning"), count, truncated)
+
+
+# --- Meeting lists -------------------------------------------------------------------------
+
+
+def meeting_row(request, meeting):
+    return {
+        "id": meeting.pk,
+        "web": request.build_absolute_uri(meeting.get_absolute_url()),
+        "municipality": meeting.committee.municipality.name,
+        "committee": meeting.committee.name,
+        "date": meeting.date.isoformat(),
+        "start_time": meeting.start_time.strftime("%H:%M") if meeting.start_time else "",
+        "kind": meeting.kind,
+        "location": meeting.location,
+        "item_count": meeting.item_count,
+        "source_sha256": meeting.source_sha256 or "",
+        "created": timezone.localtime(meeting.created).isoformat(timespec="seconds"),
+        "modified": timezone.localtime(meeting.modified).isoformat(timespec="seconds"),
+    }
+
+
+def _meeting_export(request, params):
+    filterset = valid_filterset(MeetingApiFilter, params, public_meetings())
+    return (params, *capped(filterset.qs))
+
+
+@api_view
+def meetings_csv(request):
+    params = clean_params(request.GET)
+    delimiter = export_delimiter(params)
+    params, rows, count, truncated = _meeting_export(request, params)
+    rows = (meeting_row(request, meeting) for meeting in rows)
+    return csv_response(rows, MEETING_COLUMNS, delimiter, filename("moeder"), count, truncated)
+
+
+@api_view
+def meetings_json(request):
+    params, rows, count, truncated = _meeting_export(request, clean_params(request.GET))
+    rows = (meeting_json(request, meeting) for meeting in rows)
+    meta = _meta(request, params)
+    return json_response(rows, meta, filename("moeder"), count, truncated)
