@@ -4,6 +4,7 @@ Views and FilterSets call `AgendaItem.objects.search(...)` and the helpers below
 else builds full-text queries. See docs/search.md for the design and its measurements.
 """
 
+import datetime
 import hashlib
 import re
 from collections import Counter
@@ -62,11 +63,27 @@ class AgendaItemQuerySet(models.QuerySet):
             )
         field = SCOPES.get(scope, SCOPES["all"])
         widened = TsQuery(query.widened)
-        return self.filter(**{field: widened}).annotate(
-            rank=SearchRank(F(field), widened),
-            exact=ExpressionWrapper(
+        # Nothing widened: every match is exact, and testing it again would read (detoast)
+        # each matching vector a second time.
+        exact = (
+            Value(True, output_field=models.BooleanField())
+            if query.widened == query.exact
+            else ExpressionWrapper(
                 Q(**{field: TsQuery(query.exact)}), output_field=models.BooleanField()
-            ),
+            )
+        )
+        return self.matching(query, scope).annotate(rank=SearchRank(F(field), widened), exact=exact)
+
+    def matching(self, query, scope: str = "all"):
+        """The items matching a prepared full-text `Query`, with nothing computed per row:
+        for counting and facets."""
+        return self.filter(**{SCOPES.get(scope, SCOPES["all"]): TsQuery(query.widened)})
+
+    def sampled(self, fraction_of: int):
+        """A fixed, evenly spread sample of the items: those whose `id % SAMPLE_BUCKETS` is
+        below `fraction_of` (an expression index serves it, migration 0004)."""
+        return self.alias(sample_bucket=F("id") % SAMPLE_BUCKETS).filter(
+            sample_bucket__lt=fraction_of
         )
 
     def ordered(self, sort: str = "relevance"):
@@ -353,6 +370,16 @@ def stems_of(tokens: list[str]) -> dict[str, str]:
 PAGE_SIZE = 20
 # Counting every match of a very common word would scan too much; past this we say "10.000+".
 COUNT_CAP = 10_000
+# Past the count cap, two things are bounded so a word found in most of a million items
+# costs about what a rarer one does (docs/performance.md):
+# - facets are counted on a fixed sample of the table (rows with id % SAMPLE_BUCKETS below
+#   a threshold, served by an expression index) of about SAMPLE_ROWS rows, and scaled up;
+# - relevance ranks only the newest matches, a date window holding about RANK_WINDOW of
+#   them, chosen from the same sample. ts_rank reads each ranked vector from TOAST: ranking
+#   every match is what makes naive full-text search take seconds.
+SAMPLE_BUCKETS = 256
+SAMPLE_ROWS = 8_000
+RANK_WINDOW = 1_000
 
 
 @dataclass
@@ -373,6 +400,8 @@ class Results:
     count: int = 0
     count_is_exact: bool = True
     facets: dict = field(default_factory=dict)
+    # False when the facet counts are estimates from a sample (exactly when the count is capped).
+    facets_are_exact: bool = True
     suggestion: str = ""
     message: str = ""
 
@@ -396,28 +425,115 @@ def run_search(items, params: dict) -> Results:
             "arkivet ikke søger på. Prøv med mere specifikke ord."
         )
         return results
-    if query is not None:
-        items = items.search(query, scope)
-    else:
+    if query is None:
+        matching = items
         items = items.annotate(
             rank=Value(0.0, output_field=models.FloatField()),
             exact=Value(True, output_field=models.BooleanField()),
         )
-    results.count = items.order_by()[: COUNT_CAP + 1].count()
+    elif query.case:
+        matching = items = items.search(query, scope)
+    else:
+        matching, items = items.matching(query, scope), items.search(query, scope)
+    results.count = matching.order_by()[: COUNT_CAP + 1].count()
     results.count_is_exact = results.count <= COUNT_CAP
     results.count = min(results.count, COUNT_CAP)
-    results.facets = facets(items)
     offset = (page - 1) * size
-    page_items = list(
-        items.ordered(sort).select_related("meeting", "committee", "municipality")[
-            offset : offset + size
-        ]
-    )
+    window = None
+    if results.count_is_exact:
+        results.facets = facets(matching)
+    else:
+        results.facets, window = sampled_facets(matching, max(RANK_WINDOW, 2 * (offset + size)))
+        results.facets_are_exact = False
+    page_items = _page(items, sort, offset, size, window)
+    if window is not None and len(page_items) < size:
+        page_items = _page(items, sort, offset, size, None)  # the estimate fell short
     attach_snippets(page_items, query)
     results.items = page_items
     if query is not None and not query.case and results.count < 3:
         results.suggestion = suggest(text)
     return results
+
+
+def _page(items, sort, offset, size, since):
+    if since is not None:
+        items = items.filter(meeting_date__gte=since)
+    return list(
+        items.ordered(sort).select_related("meeting", "committee", "municipality")[
+            offset : offset + size
+        ]
+    )
+
+
+def _table_rows() -> int:
+    rows = cache.get("search:item_rows")
+    if rows is None:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT greatest(reltuples, 0)::bigint FROM pg_class "
+                "WHERE oid = 'archive_agendaitem'::regclass"
+            )
+            rows = cursor.fetchone()[0] or 0
+        cache.set("search:item_rows", rows, timeout=600)
+    return rows
+
+
+def sampled_facets(matching, window: int):
+    """Facet counts estimated from a fixed sample of the table, in one query, and the
+    date from which the newest matches hold about `window` items (None: rank them all)."""
+    from archive.models import Outcome
+
+    buckets = max(1, min(SAMPLE_BUCKETS, -(-SAMPLE_BUCKETS * SAMPLE_ROWS // max(_table_rows(), 1))))
+    scale = SAMPLE_BUCKETS / buckets
+    sample = (
+        matching.sampled(buckets)
+        .order_by()
+        .values("municipality_id", "committee_id", "meeting_date", "outcome")
+    )
+    sql, params = sample.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            WITH s AS MATERIALIZED ({sql})
+            SELECT 'municipality', m.slug, m.name, count(*) FROM s
+                JOIN archive_municipality m ON m.id = s.municipality_id GROUP BY m.slug, m.name
+            UNION ALL SELECT 'committee', c.id::text, c.name, count(*) FROM s
+                JOIN archive_committee c ON c.id = s.committee_id GROUP BY c.id, c.name
+            UNION ALL SELECT 'year', y::text, y::text, count(*) FROM (
+                SELECT extract(year FROM meeting_date)::int AS y FROM s) AS years GROUP BY y
+            UNION ALL SELECT 'outcome', outcome, outcome, count(*) FROM s GROUP BY outcome
+            UNION ALL SELECT 'month', date_trunc('month', meeting_date)::date::text, '', count(*)
+                FROM s GROUP BY 2
+            """,
+            params,
+        )
+        rows = cursor.fetchall()
+    labels = dict(Outcome.choices)
+    found = {"municipality": [], "committee": [], "year": [], "outcome": []}
+    months = []
+    for kind, value, label, n in rows:
+        if kind == "month":
+            months.append((value, n * scale))
+            continue
+        if kind == "outcome":
+            label = str(labels.get(value, value))
+        found[kind].append(Facet(value, label, max(1, round(n * scale))))
+    for kind, values in found.items():
+        if kind == "year":
+            values.sort(key=lambda f: f.value)
+        else:
+            values.sort(key=lambda f: (-f.count, f.label))
+    return found, _window_start(months, window)
+
+
+def _window_start(months, window):
+    """The first day of the oldest month needed for about `window` of the newest matches."""
+    total = 0
+    for month, n in sorted(months, reverse=True):
+        total += n
+        if total >= window:
+            return datetime.date.fromisoformat(month)
+    return None
 
 
 def facets(items) -> dict:

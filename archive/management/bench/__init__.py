@@ -1,0 +1,1 @@
+"""Synthetic national-scale corpus and the search benchmark (see docs/performance.md)."""
