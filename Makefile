@@ -15,7 +15,7 @@ else
 WITH_DB :=
 endif
 
-.PHONY: run serve test lint format bootstrap browser shell backup restore clean-db help
+.PHONY: run serve test loadtest lint format bootstrap browser shell backup restore clean-db help
 
 help:
 	@echo "make run    – start arkivet på http://$(HOST):$(PORT) med eksempelreferaterne"
@@ -62,6 +62,20 @@ test: $(STAMP) browser
 format: $(STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+# The load test fills a database of its own with a synthetic corpus (ITEMS, default 100,000):
+# LOADTEST_DATABASE_URL, or a separate database in the embedded server. Never DATABASE_URL.
+ifeq ($(strip $(LOADTEST_DATABASE_URL)),)
+LOAD_DB := env -u DATABASE_URL EMBEDDED_DATABASE=referatarkiv_load $(BIN)/python -m config.embedded_db --
+else
+LOAD_DB := env DATABASE_URL=$(LOADTEST_DATABASE_URL)
+endif
+
+loadtest: $(STAMP)
+	DEBUG=1 $(LOAD_DB) sh -c '$(BIN)/python manage.py migrate -v0 && \
+	  $(BIN)/python manage.py gen_corpus --items $${ITEMS:-100000} --if-needed && \
+	  $(BIN)/python manage.py loadtest --duration $${DURATION:-60} --rate $${RATE:-40} \
+	    --json var/loadtest.json'
 
 # make backup [FILE=path.dump]; make restore FILE=path.dump
 backup: $(STAMP)

@@ -40,3 +40,12 @@ def test_corpus_is_deterministic():
         [ItemMaker(seeds, 7, 0).row(1, plan.meetings[0], p) for p in (1, 2, 3)] for _ in range(2)
     ]
     assert rows[0] == rows[1]
+
+
+@pytest.mark.django_db
+def test_gen_corpus_refuses_to_wipe_a_real_archive(all_samples):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="sletter dem"):
+        call_command("gen_corpus", items=10)
+    assert AgendaItem.objects.count() == 54

@@ -321,7 +321,13 @@ def _load_chunk(args) -> tuple[Counter, int, int]:
     count = 0
     with _connect(dsn) as conn:
         conn.execute("SET session_replication_role = replica")  # no FK triggers per row
-        conn.execute("SET default_toast_compression = lz4")
+        # lz4 compresses faster than pglz, but not every PostgreSQL build has it (the
+        # embedded one does not).
+        has_lz4 = conn.execute(
+            "SELECT 'lz4' = ANY(enumvals) FROM pg_settings WHERE name = 'default_toast_compression'"
+        ).fetchone()[0]
+        if has_lz4:
+            conn.execute("SET default_toast_compression = lz4")
         columns = ", ".join(ITEM_COLUMNS)
         with conn.cursor().copy(f"COPY archive_agendaitem ({columns}) FROM STDIN") as copy:
             for meeting in meetings:

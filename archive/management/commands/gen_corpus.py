@@ -1,8 +1,9 @@
 import sys
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from archive.management.bench.corpus import generate
+from archive.models import AgendaItem
 
 
 class Command(BaseCommand):
@@ -16,8 +17,24 @@ class Command(BaseCommand):
         parser.add_argument("--items", type=int, default=100_000, help="agenda items to make")
         parser.add_argument("--seed", type=int, default=1, help="same seed, same corpus")
         parser.add_argument("--workers", type=int, default=2, help="loader processes")
+        parser.add_argument(
+            "--replace", action="store_true", help="replace a non-empty archive (benchmarks only)"
+        )
+        parser.add_argument(
+            "--if-needed", action="store_true", help="do nothing if the archive holds N items"
+        )
 
     def handle(self, *args, items, seed, workers, **options):
+        existing = AgendaItem.objects.count()
+        if options["if_needed"] and existing == items:
+            self.stdout.write(f"the archive already holds {items:,} items; nothing to do")
+            return None
+        if existing and not options["replace"] and not options["if_needed"]:
+            raise CommandError(
+                f"Arkivet indeholder {existing:,} punkter, og gen_corpus sletter dem. Brug en "
+                "separat database, eller --replace hvis det er en benchmark-database."
+            )
+
         def progress(done, total, seconds):
             if sys.stderr.isatty() or options["verbosity"] > 1:
                 rate = done / seconds if seconds else 0
