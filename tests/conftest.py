@@ -65,3 +65,9 @@ def test_database_url():
     host = quote(host, safe="") if host.startswith("/") else host
     port = f":{params['port']}" if params.get("port") else ""
     return f"postgresql://{params.get('user') or 'postgres'}@{host}{port}/{params['dbname']}"
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Real hashing costs ~0.3 s a login; tests that log in often need not pay it."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

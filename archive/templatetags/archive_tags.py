@@ -28,3 +28,12 @@ def replace_q(query_string, new_q):
 @register.simple_tag
 def facet_headings():
     return FACET_HEADINGS
+
+
+@register.filter
+def minutes(delta):
+    """A timedelta as whole minutes (at least 1), for "prøv igen om 15 minutter"."""
+    try:
+        return max(1, round(delta.total_seconds() / 60))
+    except AttributeError:
+        return ""
