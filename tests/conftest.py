@@ -1,5 +1,7 @@
 """Shared fixtures: they return small factories rather than fixed objects."""
 
+import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -71,3 +73,48 @@ def test_database_url():
 def fast_password_hashing(settings):
     """Real hashing costs ~0.3 s a login; tests that log in often need not pay it."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+# --- Browser tests (headless Chromium through Playwright) -------------------------------
+# The system's Chromium when there is one (`make test` installs Debian's when it may), else
+# Playwright's own download.
+
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def chromium_path():
+    return (
+        os.environ.get("CHROMIUM")
+        or shutil.which("chromium")
+        or shutil.which("chromium-browser")
+        or None  # Playwright's own download
+    )
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API keeps an event loop in this thread; the ORM calls here are safe.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_FLAGS)
+        yield browser
+        browser.close()
+    del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+
+
+def new_page(browser, locale, viewport):
+    """A page in a fresh context that fails the test on any uncaught JavaScript error."""
+    context = browser.new_context(locale=locale, viewport=viewport)
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    return context, page, errors

@@ -4,52 +4,20 @@ Runs headless Chromium through Playwright: the system's Chromium when there is o
 (`make test` installs Debian's when it may), else Playwright's own.
 """
 
-import os
-import shutil
-
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from ingest.store import ingest_bytes
-from tests.conftest import SAMPLES
+from tests.conftest import SAMPLES, new_page
 
 pytestmark = pytest.mark.browser
-CHROMIUM_FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
-def chromium_path():
-    return (
-        os.environ.get("CHROMIUM")
-        or shutil.which("chromium")
-        or shutil.which("chromium-browser")
-        or None  # Playwright's own download
-    )
-
-
-@pytest.fixture(scope="module")
-def browser():
-    # Playwright's sync API keeps an event loop in this thread; the ORM calls here are safe.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_FLAGS)
-        yield browser
-        browser.close()
-    del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
 
 
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(locale="en-US", viewport={"width": 1200, "height": 900})
-    page = context.new_page()
-    errors = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
+    context, page, errors = new_page(
+        browser, locale="en-US", viewport={"width": 1200, "height": 900}
+    )
     yield page
     context.close()
     assert errors == []

@@ -23,7 +23,7 @@ $$;
 
 
 class Migration(migrations.Migration):
-    dependencies = [("archive", "0002_search")]
+    dependencies = [("archive", "0003_editor_group")]
 
     operations = [
         migrations.RunSQL(
