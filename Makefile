@@ -15,7 +15,7 @@ else
 WITH_DB :=
 endif
 
-.PHONY: run serve test loadtest lint format bootstrap browser shell backup restore clean-db help
+.PHONY: run serve test loadtest lint format bootstrap browser shell superuser backup restore clean-db help
 
 help:
 	@echo "make run    – start arkivet på http://$(HOST):$(PORT) med eksempelreferaterne"
@@ -84,6 +84,9 @@ backup: $(STAMP)
 restore: $(STAMP)
 	@test -n "$(FILE)" || { echo "Angiv filen: make restore FILE=var/backups/....dump"; exit 2; }
 	DEBUG=1 $(WITH_DB) $(BIN)/python manage.py restore $(FILE)
+
+superuser: $(STAMP)
+	DEBUG=1 $(WITH_DB) $(BIN)/python manage.py createsuperuser
 
 shell: $(STAMP)
 	DEBUG=1 $(WITH_DB) $(BIN)/python manage.py shell
