@@ -348,6 +348,11 @@ class Query:
         return cls(text, exact=exact, widened=expanded_query(exact, stems_of(words(text))))
 
     @property
+    def needs_recheck(self) -> bool:
+        """A phrase or a negation: the GIN index finds candidates, each must be rechecked."""
+        return bool(self.exact) and ("!" in self.exact or PHRASE.search(self.exact) is not None)
+
+    @property
     def empty(self) -> bool:
         """Nothing left to search for: every word was a stop word."""
         return not self.case and not self.exact
@@ -435,7 +440,17 @@ def run_search(items, params: dict) -> Results:
         matching = items = items.search(query, scope)
     else:
         matching, items = items.matching(query, scope), items.search(query, scope)
-    results.count = matching.order_by()[: COUNT_CAP + 1].count()
+    if query is not None and query.needs_recheck:
+        # Phrases and "-word" are checked against each candidate's stored vector (read from
+        # TOAST), not answered by the GIN index alone: do that once, and let the count, the
+        # facets and the page work from the ids found.
+        ids = list(matching.order_by().values_list("id", flat=True)[: COUNT_CAP + 1])
+        results.count = len(ids)
+        if results.count <= COUNT_CAP:
+            matching = matching.model.objects.filter(id__in=ids)
+            items = items.filter(id__in=ids)
+    else:
+        results.count = matching.order_by()[: COUNT_CAP + 1].count()
     results.count_is_exact = results.count <= COUNT_CAP
     results.count = min(results.count, COUNT_CAP)
     offset = (page - 1) * size
