@@ -37,3 +37,11 @@ def minutes(delta):
         return max(1, round(delta.total_seconds() / 60))
     except AttributeError:
         return ""
+
+
+@register.filter
+def outcome_label(code):
+    """The Danish label of an outcome code ("approved" -> "godkendt")."""
+    from archive.models import Outcome
+
+    return dict(Outcome.choices).get(code, code)
