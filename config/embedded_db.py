@@ -35,6 +35,16 @@ def database_url(server, name):
     return f"postgresql://postgres@{quote(str(socket_dir), safe='')}/{name}"
 
 
+def url_from_params(params: dict) -> str:
+    """A DATABASE_URL for libpq connection parameters (a socket directory or a host)."""
+    host = params.get("host") or "127.0.0.1"
+    host = quote(host, safe="") if host.startswith("/") else host
+    user = quote(params.get("user") or "postgres", safe="")
+    password = f":{quote(str(params['password']), safe='')}" if params.get("password") else ""
+    port = f":{params['port']}" if params.get("port") else ""
+    return f"postgresql://{user}{password}@{host}{port}/{params['dbname']}"
+
+
 def ensure_database(server, name):
     import psycopg
 

@@ -58,15 +58,11 @@ def all_samples_committed(transactional_db, sample_bytes):
 @pytest.fixture
 def test_database_url():
     """A DATABASE_URL for the test database, for subprocesses (gunicorn, crashing ingests)."""
-    from urllib.parse import quote
-
     from django.db import connection
 
-    params = connection.get_connection_params()
-    host = params.get("host") or ""
-    host = quote(host, safe="") if host.startswith("/") else host
-    port = f":{params['port']}" if params.get("port") else ""
-    return f"postgresql://{params.get('user') or 'postgres'}@{host}{port}/{params['dbname']}"
+    from config.embedded_db import url_from_params
+
+    return url_from_params(connection.get_connection_params())
 
 
 @pytest.fixture(autouse=True)

@@ -30,6 +30,7 @@ from django.db import connection, connections, transaction
 from django.test import RequestFactory
 
 from archive.models import AgendaItem, Committee, Municipality, Term
+from config.embedded_db import url_from_params
 
 BENCH_DIR = Path(settings.BASE_DIR) / "var" / "bench"
 # Groups by how many items a query matches, as a share of the corpus (the bands
@@ -196,12 +197,7 @@ class Server:
         self.conn = None
 
     def env(self):
-        db = connection.settings_dict
-        url = (
-            f"postgres://{urllib.parse.quote(db['USER'] or '')}:"
-            f"{urllib.parse.quote(str(db['PASSWORD'] or ''))}@{db['HOST'] or '127.0.0.1'}:"
-            f"{db['PORT'] or 5432}/{db['NAME']}"
-        )
+        url = url_from_params(connection.get_connection_params())
         return {
             **os.environ,
             "DATABASE_URL": url,
