@@ -440,10 +440,12 @@ def run_search(items, params: dict) -> Results:
         matching = items = items.search(query, scope)
     else:
         matching, items = items.matching(query, scope), items.search(query, scope)
-    if query is not None and query.needs_recheck:
-        # Phrases and "-word" are checked against each candidate's stored vector (read from
-        # TOAST), not answered by the GIN index alone: do that once, and let the count, the
-        # facets and the page work from the ids found.
+    if query is not None:
+        # One scan collects the matching ids (at most the cap); the count, the facets and the
+        # page then work from them. Phrases and "-word" are checked against each candidate's
+        # stored vector, so this does that work once instead of six times; and PostgreSQL,
+        # which guesses thousands of rows for any rare word, plans the facets and the page
+        # for the real number of rows.
         ids = list(matching.order_by().values_list("id", flat=True)[: COUNT_CAP + 1])
         results.count = len(ids)
         if results.count <= COUNT_CAP:
