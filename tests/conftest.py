@@ -13,6 +13,19 @@ SAMPLES = ROOT / "samples"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
+def counts():
+    """(municipalities, committees, meetings, items, source documents) in the archive."""
+    from archive.models import AgendaItem, Committee, Meeting, Municipality, SourceDocument
+
+    return (
+        Municipality.objects.count(),
+        Committee.objects.count(),
+        Meeting.objects.count(),
+        AgendaItem.objects.count(),
+        SourceDocument.objects.count(),
+    )
+
+
 def sample_path(prefix: str) -> Path:
     return next(SAMPLES.glob(f"{prefix}_*"))
 

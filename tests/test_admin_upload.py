@@ -19,11 +19,11 @@ from django.utils import timezone
 from django.utils.html import escape
 from fpdf import FPDF
 
-from archive.models import AgendaItem, Committee, Meeting, Municipality, SourceDocument
+from archive.models import AgendaItem, Meeting, Municipality, SourceDocument
 from ingest import store, upload
 from ingest.errors import IngestError
 from ingest.store import ingest_bytes
-from tests.conftest import FIXTURES, sample_path
+from tests.conftest import FIXTURES, counts, sample_path
 
 UPLOAD_URL = "/admin/archive/sourcedocument/upload/"
 EDITOR_PERMISSIONS = {
@@ -36,16 +36,6 @@ EDITOR_PERMISSIONS = {
     "view_sourcedocument",
     "change_sourcedocument",
 }
-
-
-def counts():
-    return (
-        Municipality.objects.count(),
-        Committee.objects.count(),
-        Meeting.objects.count(),
-        AgendaItem.objects.count(),
-        SourceDocument.objects.count(),
-    )
 
 
 def golden(prefix):

@@ -6,21 +6,11 @@ import json
 import pytest
 from django.core.management import call_command
 
-from archive.models import AgendaItem, Committee, Meeting, Municipality, SourceDocument
+from archive.models import AgendaItem, Meeting, Municipality, SourceDocument
 from ingest import store
 from ingest.errors import IngestError
 from ingest.store import ingest_bytes
-from tests.conftest import SAMPLES
-
-
-def counts():
-    return (
-        Municipality.objects.count(),
-        Committee.objects.count(),
-        Meeting.objects.count(),
-        AgendaItem.objects.count(),
-        SourceDocument.objects.count(),
-    )
+from tests.conftest import SAMPLES, counts
 
 
 @pytest.mark.django_db
