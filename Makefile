@@ -15,7 +15,7 @@ else
 WITH_DB :=
 endif
 
-.PHONY: run serve test loadtest lint format bootstrap browser shell superuser backup restore clean-db help
+.PHONY: run serve test ingest loadtest lint format bootstrap browser shell superuser backup restore clean-db help
 
 help:
 	@echo "make run    – start arkivet på http://$(HOST):$(PORT) med eksempelreferaterne"
@@ -84,6 +84,12 @@ backup: $(STAMP)
 restore: $(STAMP)
 	@test -n "$(FILE)" || { echo "Angiv filen: make restore FILE=var/backups/....dump"; exit 2; }
 	DEBUG=1 $(WITH_DB) $(BIN)/python manage.py restore $(FILE)
+
+# make ingest FILES="a.pdf minutes/" [ARGS='--municipality "Herning Kommune" --dry-run --json']
+ingest: $(STAMP)
+	@test -n "$(FILES)" || { echo "Angiv filerne: make ingest FILES=sti/til/referater/"; exit 2; }
+	DEBUG=1 $(WITH_DB) sh -c '$(BIN)/python manage.py migrate -v0 && \
+	  $(BIN)/python manage.py ingest $(FILES) $(ARGS)'
 
 superuser: $(STAMP)
 	DEBUG=1 $(WITH_DB) $(BIN)/python manage.py createsuperuser
