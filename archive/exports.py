@@ -10,8 +10,6 @@ import json
 
 from django import forms
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import models
-from django.db.models import Value
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -29,7 +27,7 @@ from archive.api import (
     search_forms,
     valid_filterset,
 )
-from archive.search import Query, clean_query
+from archive.search import Query, clean_query, sort_for
 
 # Most rows one export gives; narrow the search or the dates to get the rest.
 EXPORT_LIMIT = 10_000
@@ -77,18 +75,14 @@ def search_items(items, params):
     export holds exactly the search's pages one after another.
     """
     text = clean_query(params.get("q") or "")
-    sort = params.get("sort") or ("relevance" if text else "date")
     query = Query.prepare(text) if text else None
     if query is not None and query.empty:
         return items.none()
     if query is not None:
         items = items.search(query, params.get("scope") or "all")
     else:
-        items = items.annotate(
-            rank=Value(0.0, output_field=models.FloatField()),
-            exact=Value(True, output_field=models.BooleanField()),
-        )
-    return items.ordered(sort)
+        items = items.unranked()
+    return items.ordered(sort_for(text, params))
 
 
 class ExportForm(forms.Form):

@@ -86,6 +86,13 @@ class AgendaItemQuerySet(models.QuerySet):
             sample_bucket__lt=fraction_of
         )
 
+    def unranked(self):
+        """Items listed without a query: every one ranks alike (newest first by default)."""
+        return self.annotate(
+            rank=Value(0.0, output_field=models.FloatField()),
+            exact=Value(True, output_field=models.BooleanField()),
+        )
+
     def ordered(self, sort: str = "relevance"):
         """Relevance (exact words before compound parts; ties: newest first), or newest first."""
         if sort == "date":
@@ -415,11 +422,16 @@ class Results:
         return max(1, -(-min(self.count, COUNT_CAP) // self.page_size))
 
 
+def sort_for(text: str, params: dict) -> str:
+    """The sort asked for; without one, relevance for a query and newest first without."""
+    return params.get("sort") or ("relevance" if text else "date")
+
+
 def run_search(items, params: dict) -> Results:
     """Search `items` (a filtered AgendaItem QuerySet) with cleaned form parameters."""
     text = clean_query(params.get("q") or "")
     scope = params.get("scope") or "all"
-    sort = params.get("sort") or ("relevance" if text else "date")
+    sort = sort_for(text, params)
     page = params.get("page") or 1
     size = params.get("page_size") or PAGE_SIZE
     results = Results(text, scope, sort, page, size, items=[])
@@ -431,11 +443,7 @@ def run_search(items, params: dict) -> Results:
         )
         return results
     if query is None:
-        matching = items
-        items = items.annotate(
-            rank=Value(0.0, output_field=models.FloatField()),
-            exact=Value(True, output_field=models.BooleanField()),
-        )
+        matching, items = items, items.unranked()
     elif query.case:
         matching = items = items.search(query, scope)
     else:
