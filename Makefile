@@ -53,10 +53,11 @@ browser: $(STAMP)
 	    $(BIN)/python -m playwright install chromium; \
 	fi
 
+# REDIS_URL is unset for the tests: they clear the cache between tests, never a shared one.
 test: $(STAMP) browser
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	DEBUG=1 $(WITH_DB) sh -c '$(BIN)/python manage.py makemigrations --check --dry-run && \
+	DEBUG=1 REDIS_URL= $(WITH_DB) sh -c '$(BIN)/python manage.py makemigrations --check --dry-run && \
 	  exec $(BIN)/python -m pytest $(PYTEST_ARGS)'
 
 format: $(STAMP)

@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class ArchiveConfig(AppConfig):
     name = "archive"
     verbose_name = "Arkiv"
+
+    def ready(self):
+        from archive import versions
+
+        versions.connect_signals()

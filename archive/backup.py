@@ -10,6 +10,8 @@ from pathlib import Path
 
 from django.db import connection
 
+from archive import versions
+
 
 class BackupError(Exception):
     """pg_dump or pg_restore failed; the message is their own output."""
@@ -73,8 +75,14 @@ def restore(path: Path, params: dict | None = None):
     for line in sql.stdout:
         if not line.startswith(b"SET transaction_timeout"):
             psql.stdin.write(line)
+    # The dump holds the content version it was taken at: move past every version a running
+    # server may have cached since (archive/versions.py).
+    # (The dump's SQL empties search_path; the bump names the sequence like the app does.)
+    psql.stdin.write(b"RESET search_path;\n" + versions.BUMP.encode() + b";\n")
     psql.stdin.close()
     restore_error = sql.stderr.read().decode(errors="replace")
     psql_error = psql.stderr.read().decode(errors="replace")
     if sql.wait() != 0 or psql.wait() != 0:
         raise BackupError((restore_error + psql_error).strip() or "restore failed")
+    if params is None:
+        versions.bump()  # again after the commit, as for any change

@@ -4,8 +4,8 @@ Views and FilterSets call `AgendaItem.objects.search(...)` and the helpers below
 else builds full-text queries. See docs/search.md for the design and its measurements.
 """
 
-import datetime
 import hashlib
+import logging
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -17,9 +17,12 @@ from django.db.models import Count, ExpressionWrapper, F, Q, Value
 from django.db.models.functions import Concat, ExtractYear, Left
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
+from archive import versions
 from ingest.casenumbers import normalize_query
+
+logger = logging.getLogger(__name__)
 
 CONFIG = "danish"
 SCOPES = {"all": "search_vector", "decisions": "decision_vector", "titles": "title_vector"}
@@ -61,8 +64,12 @@ class AgendaItemQuerySet(models.QuerySet):
                 rank=Value(1.0, output_field=models.FloatField()),
                 exact=Value(True, output_field=models.BooleanField()),
             )
+        return self.matching(query, scope).ranked(query, scope)
+
+    def ranked(self, query, scope: str = "all"):
+        """Annotate `rank` and `exact` for a prepared full-text `Query`, without filtering:
+        for rows already known to match."""
         field = SCOPES.get(scope, SCOPES["all"])
-        widened = TsQuery(query.widened)
         # Nothing widened: every match is exact, and testing it again would read (detoast)
         # each matching vector a second time.
         exact = (
@@ -72,7 +79,7 @@ class AgendaItemQuerySet(models.QuerySet):
                 Q(**{field: TsQuery(query.exact)}), output_field=models.BooleanField()
             )
         )
-        return self.matching(query, scope).annotate(rank=SearchRank(F(field), widened), exact=exact)
+        return self.annotate(rank=SearchRank(F(field), TsQuery(query.widened)), exact=exact)
 
     def matching(self, query, scope: str = "all"):
         """The items matching a prepared full-text `Query`, with nothing computed per row:
@@ -188,7 +195,9 @@ def item_texts(item) -> dict[str, str]:
     return {"title": item.title, "decision": item.decision, "text": "\n".join(rest)}
 
 
-def compound_expansions(lexeme: str, word: str = "", limit: int = 40) -> list[str]:
+def compound_expansions(
+    lexeme: str, word: str = "", limit: int = 40, version: str | None = None
+) -> list[str]:
     """Stems of corpus words that contain the lexeme as one part of a compound.
 
     "reform" -> beskæftigelsesreformen, "udslusning" -> udslusningsboliger. A word counts
@@ -197,19 +206,31 @@ def compound_expansions(lexeme: str, word: str = "", limit: int = 40) -> list[st
     lexeme: so "reform" does not expand to "reformulere". Frequent words first.
 
     Danish stems can be short ("bolig" -> "bol"); then the typed `word` finds candidates.
-    Results are cached: the vocabulary changes only when minutes are ingested.
+    A lexeme that by itself is in more items than a search counts (COUNT_CAP) is not
+    widened: its compounds would rank after every exact match and change nothing shown,
+    while each extra term makes the index lookup of a very common word slower (50 ms
+    instead of 9 ms for "kommune" at 100,000 items).
+
+    Results are cached under the content version: the vocabulary changes only when
+    minutes are ingested.
     """
-    key = "compounds:" + hashlib.sha1(f"{lexeme}:{word}:{limit}".encode()).hexdigest()
-    found = cache.get(key)
+    version = versions.current() if version is None else version
+    database = connection.settings_dict["NAME"]
+    key = f"compounds:{database}:{version}:{lexeme}:{word}:{limit}"
+    key = "compounds:" + hashlib.sha1(key.encode()).hexdigest()
+    found = cache_get(key)
     if found is None:
         found = _compound_expansions(lexeme, word, limit)
-        cache.set(key, found, timeout=600)
+        cache_set(key, found)
     return found
 
 
 def _compound_expansions(lexeme, word, limit):
     from archive.models import Term
 
+    most = Term.objects.filter(stem=lexeme).aggregate(most=models.Max("frequency"))["most"]
+    if (most or 0) > COUNT_CAP:
+        return []
     needle = lexeme if len(lexeme) >= MIN_PART else word[: max(MIN_PART, len(lexeme))]
     if len(needle) < MIN_PART:
         return []
@@ -309,7 +330,9 @@ def parsed_query(text: str) -> str:
         return cursor.fetchone()[0]
 
 
-def expanded_query(tsquery: str, words_by_stem: dict[str, str] | None = None) -> str:
+def expanded_query(
+    tsquery: str, words_by_stem: dict[str, str] | None = None, version: str | None = None
+) -> str:
     """The tsquery with each plain positive term widened to the compounds containing it.
 
     Terms inside a phrase or after "-" stay exact: a phrase means these words in this order,
@@ -322,7 +345,7 @@ def expanded_query(tsquery: str, words_by_stem: dict[str, str] | None = None) ->
         after = tsquery[match.end() : match.end() + 4]
         if match["neg"] or match["suffix"] or PHRASE.search(before) or PHRASE.search(after):
             return match.group(0)
-        extra = compound_expansions(lexeme, (words_by_stem or {}).get(lexeme, ""))
+        extra = compound_expansions(lexeme, (words_by_stem or {}).get(lexeme, ""), version=version)
         if not extra:
             return match.group(0)
         terms = [lexeme, *extra]
@@ -345,14 +368,16 @@ class Query:
     widened: str = ""
 
     @classmethod
-    def prepare(cls, text: str) -> "Query":
+    def prepare(cls, text: str, version: str | None = None) -> "Query":
+        """`version`: the content version, when the caller has already read it."""
         case = normalize_query(text)
         if case:
             return cls(text, case=case)
         exact = parsed_query(text)
         if not exact:
             return cls(text)
-        return cls(text, exact=exact, widened=expanded_query(exact, stems_of(words(text))))
+        widened = expanded_query(exact, stems_of(words(text)), version)
+        return cls(text, exact=exact, widened=widened)
 
     @property
     def needs_recheck(self) -> bool:
@@ -382,16 +407,25 @@ def stems_of(tokens: list[str]) -> dict[str, str]:
 PAGE_SIZE = 20
 # Counting every match of a very common word would scan too much; past this we say "10.000+".
 COUNT_CAP = 10_000
-# Past the count cap, two things are bounded so a word found in most of a million items
-# costs about what a rarer one does (docs/performance.md):
-# - facets are counted on a fixed sample of the table (rows with id % SAMPLE_BUCKETS below
-#   a threshold, served by an expression index) of about SAMPLE_ROWS rows, and scaled up;
-# - relevance ranks only the newest matches, a date window holding about RANK_WINDOW of
-#   them, chosen from the same sample. ts_rank reads each ranked vector from TOAST: ranking
-#   every match is what makes naive full-text search take seconds.
+# Relevance (ts_rank) reads each ranked vector back from TOAST: ranking every match is what
+# makes naive full-text search take seconds. So relevance orders the newest RANK_WINDOW
+# matches (more for deep pages); older ones follow by date. Below the count cap the window
+# is picked exactly from the scanned rows; above it, PostgreSQL picks the newest matches.
+RANK_WINDOW = 500
+# How many of the newest items `newest_matches` tests, per match it needs, before it gives up.
+PROBE = 4
+# Past the count cap, facets are counted on a fixed sample of the table (rows with
+# id % SAMPLE_BUCKETS below a threshold, served by an expression index) of about SAMPLE_ROWS
+# rows, and scaled up, so a word found in most of a million items costs about what a rarer
+# one does (docs/performance.md).
 SAMPLE_BUCKETS = 256
-SAMPLE_ROWS = 8_000
-RANK_WINDOW = 1_000
+SAMPLE_ROWS = 4_000
+# Everything a search computes except the rendering is cached under the content version
+# (archive.versions), so a cached result is never older than the archive itself.
+CACHE_SECONDS = 600
+# What the one scan of the matches reads per row: enough for the count, the facets and
+# picking the newest matches, without reading any text.
+ROW = ("id", "meeting_date", "meeting_id", "position", "municipality_id", "committee_id", "outcome")
 
 
 @dataclass
@@ -422,6 +456,21 @@ class Results:
         return max(1, -(-min(self.count, COUNT_CAP) // self.page_size))
 
 
+@dataclass
+class Found:
+    """What a search found, without the items themselves: this is what is cached."""
+
+    count: int = 0
+    count_is_exact: bool = True
+    facets: dict = field(default_factory=dict)
+    facets_are_exact: bool = True
+    suggestion: str = ""
+    message: str = ""
+    page_ids: list = field(default_factory=list)
+    # {item id: (decision headline, text headline)} for the page; None without a query.
+    headlines: dict | None = None
+
+
 def sort_for(text: str, params: dict) -> str:
     """The sort asked for; without one, relevance for a query and newest first without."""
     return params.get("sort") or ("relevance" if text else "date")
@@ -435,63 +484,162 @@ def run_search(items, params: dict) -> Results:
     page = params.get("page") or 1
     size = params.get("page_size") or PAGE_SIZE
     results = Results(text, scope, sort, page, size, items=[])
-    query = Query.prepare(text) if text else None
-    if query is not None and query.empty:
-        results.message = gettext(
-            "Søgningen indeholder kun meget almindelige ord (som 'og', 'i', 'at'), som "
-            "arkivet ikke søger på. Prøv med mere specifikke ord."
-        )
-        return results
-    if query is None:
-        matching, items = items, items.unranked()
-    elif query.case:
-        matching = items = items.search(query, scope)
+    version = versions.current()
+    key = _cache_key(version, items, text, scope, sort, page, size)
+    found = cache_get(key)
+    if found is None:
+        query = Query.prepare(text, version) if text else None
+        found, page_items = _search(items, query, scope, sort, (page - 1) * size, size)
+        cache_set(key, found)
     else:
-        matching, items = items.matching(query, scope), items.search(query, scope)
-    if query is not None:
-        # One scan collects the matching ids (at most the cap); the count, the facets and the
-        # page then work from them. Phrases and "-word" are checked against each candidate's
-        # stored vector, so this does that work once instead of six times; and PostgreSQL,
-        # which guesses thousands of rows for any rare word, plans the facets and the page
-        # for the real number of rows.
-        ids = list(matching.order_by().values_list("id", flat=True)[: COUNT_CAP + 1])
-        results.count = len(ids)
-        if results.count <= COUNT_CAP:
-            matching = matching.model.objects.filter(id__in=ids)
-            items = items.filter(id__in=ids)
-    else:
-        results.count = matching.order_by()[: COUNT_CAP + 1].count()
-    results.count_is_exact = results.count <= COUNT_CAP
-    results.count = min(results.count, COUNT_CAP)
-    offset = (page - 1) * size
-    window = None
-    if results.count_is_exact:
-        results.facets = facets(matching)
-    else:
-        results.facets, window = sampled_facets(matching, max(RANK_WINDOW, 2 * (offset + size)))
-        results.facets_are_exact = False
-    page_items = _page(items, sort, offset, size, window)
-    if window is not None and len(page_items) < size:
-        page_items = _page(items, sort, offset, size, None)  # the estimate fell short
-    attach_snippets(page_items, query)
+        page_items = _by_ids(items, found.page_ids)
+    for name in ("count", "count_is_exact", "facets", "facets_are_exact", "suggestion", "message"):
+        setattr(results, name, getattr(found, name))
+    attach_snippets(page_items, found.headlines)
     results.items = page_items
-    if query is not None and not query.case and results.count < 3:
-        results.suggestion = suggest(text)
     return results
 
 
-def _page(items, sort, offset, size, since):
-    if since is not None:
-        items = items.filter(meeting_date__gte=since)
-    return list(
-        items.ordered(sort).select_related("meeting", "committee", "municipality")[
-            offset : offset + size
-        ]
+def _cache_key(version, items, text, scope, sort, page, size) -> str:
+    # The filtered QuerySet's SQL captures every filter exactly, however it was expressed;
+    # the database name keeps a shared cache from mixing two archives (or a test run).
+    sql, sql_params = items.query.sql_with_params()
+    database = connection.settings_dict["NAME"]
+    parts = (database, version, get_language(), sql, repr(sql_params))
+    parts += (text, scope, sort, page, size)
+    return "search:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def cache_get(key):
+    """The cached value, or None also when the cache is unreachable: search works without it."""
+    try:
+        return cache.get(key)
+    except Exception:  # noqa: BLE001 - any cache failure means "not cached"
+        logger.warning("search cache unavailable", exc_info=True)
+        return None
+
+
+def cache_set(key, value):
+    try:
+        cache.set(key, value, CACHE_SECONDS)
+    except Exception:  # noqa: BLE001
+        logger.warning("search cache unavailable", exc_info=True)
+
+
+def _search(items, query, scope, sort, offset, size) -> tuple[Found, list]:
+    found = Found()
+    if query is not None and query.empty:
+        found.message = gettext(
+            "Søgningen indeholder kun meget almindelige ord (som 'og', 'i', 'at'), som "
+            "arkivet ikke søger på. Prøv med mere specifikke ord."
+        )
+        return found, []
+    if query is None:
+        page_items = _browse(items, found, sort, offset, size)
+    else:
+        page_items = _matches(items, query, scope, found, sort, offset, size)
+        found.headlines = headlines(page_items, query)
+        if not query.case and found.count < 3:
+            found.suggestion = suggest(query.text)
+    found.page_ids = [item.pk for item in page_items]
+    return found, page_items
+
+
+def _browse(items, found, sort, offset, size) -> list:
+    """No query: the filtered items, newest first."""
+    found.count = items.order_by()[: COUNT_CAP + 1].count()
+    found.count_is_exact = found.count <= COUNT_CAP
+    found.count = min(found.count, COUNT_CAP)
+    if found.count_is_exact:
+        found.facets = facets(items)
+    else:
+        found.facets, found.facets_are_exact = sampled_facets(items).facets, False
+    return _load(items.unranked().ordered(sort)[offset : offset + size])
+
+
+def _matches(items, query, scope, found, sort, offset, size) -> list:
+    """A query: the count, the facets and the page.
+
+    Below the cap, one scan collects the matching rows without their text; the count, the
+    facets and the newest matches come from those rows. Phrases and "-word" are checked
+    against each candidate's stored vector once, here, and PostgreSQL, which guesses
+    thousands of rows for any rare word, ranks exactly the rows it is given. A word that
+    the table sample shows to be far past the cap skips that scan: its facets are the
+    sample's, and its newest matches are found in date order.
+    """
+    matching = items.search(query, scope) if query.case else items.matching(query, scope)
+    window = max(RANK_WINDOW, 2 * (offset + size))
+    # A journal number ranks every match alike: relevance is newest first.
+    by_date = sort == "date" or query.case
+    sample = None if query.case else sampled_facets(matching)
+    if sample is None or sample.estimate <= 2 * COUNT_CAP:
+        rows = list(matching.order_by().values_list(*ROW)[: COUNT_CAP + 1])
+        if len(rows) <= COUNT_CAP:
+            found.count = len(rows)
+            found.facets = facets_of(rows)
+            rows.sort(key=lambda r: (-r[1].toordinal(), -r[2], r[3]))  # newest first
+            if by_date:
+                return _by_ids(items, [r[0] for r in rows[offset : offset + size]])
+            newest = items.filter(id__in=[r[0] for r in rows[:window]])
+            return _load(newest.ranked(query, scope).ordered("relevance")[offset : offset + size])
+    found.count, found.count_is_exact, found.facets_are_exact = COUNT_CAP, False, False
+    found.facets = (sample or sampled_facets(matching)).facets
+    if by_date:
+        return _load(matching.ordered("date")[offset : offset + size])
+    ranked = newest_ranked(items, query, scope, window)
+    if ranked is not None:
+        return _by_ids(items, ranked[offset : offset + size])
+    newest = models.Subquery(matching.ordered("date").values("id")[:window])
+    ranked = items.filter(id__in=newest).ranked(query, scope)
+    return _load(ranked.ordered("relevance")[offset : offset + size])
+
+
+def newest_ranked(items, query, scope, window: int) -> list | None:
+    """The ids of the newest `window` matches of a query with very many matches, in
+    relevance order; None when the newest items hold too few matches.
+
+    The newest items are read in date order (an index) and tested one by one, ranking each
+    match as it is read: for a common word this finds the window after a few thousand rows
+    (10 ms at 100,000 items), where collecting every match to sort them by date takes
+    45 ms and ranking them in a second query reads every vector again.
+    """
+    field = SCOPES.get(scope, SCOPES["all"])
+    newest = items.ordered("date").values("id", field, "meeting_date", "meeting_id", "position")
+    sql, params = newest[: PROBE * window].query.sql_with_params()
+    exact, exact_params = (
+        ("true", [])
+        if query.widened == query.exact
+        else (
+            f"{field} @@ %s::tsquery",
+            [query.exact],
+        )
     )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id, {exact}, ts_rank({field}, %s::tsquery) FROM ({sql}) AS newest "
+            f"WHERE {field} @@ %s::tsquery "
+            "ORDER BY meeting_date DESC, meeting_id DESC, position LIMIT %s",
+            [*exact_params, query.widened, *params, query.widened, window],
+        )
+        rows = cursor.fetchall()
+    if len(rows) < window:
+        return None
+    # Ties keep date order (newest first), as ordered("relevance") does; sorted() is stable.
+    return [pk for pk, _, _ in sorted(rows, key=lambda r: (not r[1], -r[2]))]
+
+
+def _load(items) -> list:
+    return list(items.select_related("meeting", "committee", "municipality"))
+
+
+def _by_ids(items, ids) -> list:
+    """The items with these ids, in this order."""
+    by_pk = {item.pk: item for item in _load(items.filter(id__in=ids))}
+    return [by_pk[pk] for pk in ids if pk in by_pk]
 
 
 def _table_rows() -> int:
-    rows = cache.get("search:item_rows")
+    rows = cache_get("search:item_rows")
     if rows is None:
         with connection.cursor() as cursor:
             cursor.execute(
@@ -499,13 +647,19 @@ def _table_rows() -> int:
                 "WHERE oid = 'archive_agendaitem'::regclass"
             )
             rows = cursor.fetchone()[0] or 0
-        cache.set("search:item_rows", rows, timeout=600)
+        cache_set("search:item_rows", rows)
     return rows
 
 
-def sampled_facets(matching, window: int):
-    """Facet counts estimated from a fixed sample of the table, in one query, and the
-    date from which the newest matches hold about `window` items (None: rank them all)."""
+@dataclass
+class Sample:
+    facets: dict
+    # The number of matches in the whole table, estimated from the sample.
+    estimate: float
+
+
+def sampled_facets(matching) -> Sample:
+    """Facet counts estimated from a fixed sample of the table, in one query."""
     from archive.models import Outcome
 
     buckets = max(1, min(SAMPLE_BUCKETS, -(-SAMPLE_BUCKETS * SAMPLE_ROWS // max(_table_rows(), 1))))
@@ -527,38 +681,66 @@ def sampled_facets(matching, window: int):
             UNION ALL SELECT 'year', y::text, y::text, count(*) FROM (
                 SELECT extract(year FROM meeting_date)::int AS y FROM s) AS years GROUP BY y
             UNION ALL SELECT 'outcome', outcome, outcome, count(*) FROM s GROUP BY outcome
-            UNION ALL SELECT 'month', date_trunc('month', meeting_date)::date::text, '', count(*)
-                FROM s GROUP BY 2
             """,
             params,
         )
         rows = cursor.fetchall()
     labels = dict(Outcome.choices)
     found = {"municipality": [], "committee": [], "year": [], "outcome": []}
-    months = []
     for kind, value, label, n in rows:
-        if kind == "month":
-            months.append((value, n * scale))
-            continue
         if kind == "outcome":
             label = str(labels.get(value, value))
         found[kind].append(Facet(value, label, max(1, round(n * scale))))
+    in_sample = sum(n for kind, _, _, n in rows if kind == "outcome")
+    return Sample(_sorted_facets(found), in_sample * scale)
+
+
+def _sorted_facets(found: dict) -> dict:
+    """Years in order; everything else most frequent first."""
     for kind, values in found.items():
         if kind == "year":
             values.sort(key=lambda f: f.value)
         else:
             values.sort(key=lambda f: (-f.count, f.label))
-    return found, _window_start(months, window)
+    return found
 
 
-def _window_start(months, window):
-    """The first day of the oldest month needed for about `window` of the newest matches."""
-    total = 0
-    for month, n in sorted(months, reverse=True):
-        total += n
-        if total >= window:
-            return datetime.date.fromisoformat(month)
-    return None
+def facets_of(rows) -> dict:
+    """Exact facet counts from the scanned rows (see ROW), with their labels."""
+    from archive.models import Committee, Municipality, Outcome
+
+    counts = {"municipality": Counter(), "committee": Counter(), "year": Counter()}
+    outcomes = Counter()
+    for _id, date, _meeting, _position, municipality, committee, outcome in rows:
+        counts["municipality"][municipality] += 1
+        counts["committee"][committee] += 1
+        counts["year"][date.year] += 1
+        outcomes[outcome] += 1
+    municipalities = {
+        pk: (slug, name)
+        for pk, slug, name in Municipality.objects.filter(
+            id__in=counts["municipality"]
+        ).values_list("id", "slug", "name")
+    }
+    committees = dict(
+        Committee.objects.filter(id__in=counts["committee"]).values_list("id", "name")
+    )
+    labels = dict(Outcome.choices)
+    found = {
+        "municipality": [
+            Facet(*municipalities[pk], n)
+            for pk, n in counts["municipality"].items()
+            if pk in municipalities
+        ],
+        "committee": [
+            Facet(str(pk), committees[pk], n)
+            for pk, n in counts["committee"].items()
+            if pk in committees
+        ],
+        "year": [Facet(str(y), str(y), n) for y, n in counts["year"].items()],
+        "outcome": [Facet(o, str(labels.get(o, o)), n) for o, n in outcomes.items()],
+    }
+    return _sorted_facets(found)
 
 
 def facets(items) -> dict:
@@ -573,38 +755,41 @@ def facets(items) -> dict:
     by_year = base.annotate(y=ExtractYear("meeting_date")).values("y").annotate(n=Count("id"))
     by_outcome = base.values("outcome").annotate(n=Count("id"))
     labels = dict(Outcome.choices)
-    return {
-        "municipality": sorted(
-            (
-                Facet(r["municipality__slug"], r["municipality__name"], r["n"])
-                for r in by_municipality
-            ),
-            key=lambda f: (-f.count, f.label),
-        ),
-        "committee": sorted(
-            (Facet(str(r["committee_id"]), r["committee__name"], r["n"]) for r in by_committee),
-            key=lambda f: (-f.count, f.label),
-        ),
-        "year": sorted(
-            (Facet(str(r["y"]), str(r["y"]), r["n"]) for r in by_year), key=lambda f: f.value
-        ),
-        "outcome": sorted(
-            (
-                Facet(r["outcome"], str(labels.get(r["outcome"], r["outcome"])), r["n"])
-                for r in by_outcome
-            ),
-            key=lambda f: (-f.count, f.label),
-        ),
+    found = {
+        "municipality": [
+            Facet(r["municipality__slug"], r["municipality__name"], r["n"]) for r in by_municipality
+        ],
+        "committee": [
+            Facet(str(r["committee_id"]), r["committee__name"], r["n"]) for r in by_committee
+        ],
+        "year": [Facet(str(r["y"]), str(r["y"]), r["n"]) for r in by_year],
+        "outcome": [
+            Facet(r["outcome"], str(labels.get(r["outcome"], r["outcome"])), r["n"])
+            for r in by_outcome
+        ],
     }
+    return _sorted_facets(found)
 
 
-def attach_snippets(page_items, query):
-    """Give each shown item `decision_snippet` and `text_snippet`: safe HTML with <mark>."""
-    if not page_items:
-        return
+def headlines(page_items, query) -> dict:
+    """{item id: (decision headline, text headline)} with highlight markers, for the page."""
     from archive.models import AgendaItem
 
-    if query is None:
+    if not page_items:
+        return {}
+    rows = (
+        AgendaItem.objects.filter(pk__in=[item.pk for item in page_items])
+        .with_headlines(query)
+        .values_list("pk", "decision_headline", "text_headline")
+    )
+    return {pk: (decision, text) for pk, decision, text in rows}
+
+
+def attach_snippets(page_items, found_headlines):
+    """Give each shown item `decision_snippet` and `text_snippet`: safe HTML with <mark>.
+
+    `found_headlines` from `headlines()`; None (no query) shortens the item's own text."""
+    if found_headlines is None:
         for item in page_items:
             item.decision_snippet = escape(_shorten(item.decision))
             item.text_snippet = escape(_shorten(item.summary or item.case_text))
@@ -612,18 +797,12 @@ def attach_snippets(page_items, query):
             item.text_plain = _shorten(item.summary or item.case_text)
             _best(item)
         return
-    rows = (
-        AgendaItem.objects.filter(pk__in=[item.pk for item in page_items])
-        .with_headlines(query)
-        .values("pk", "decision_headline", "text_headline")
-    )
-    by_pk = {row["pk"]: row for row in rows}
     for item in page_items:
-        row = by_pk.get(item.pk, {})
-        item.decision_snippet = highlight(row.get("decision_headline"))
-        item.text_snippet = highlight(row.get("text_headline"))
-        item.decision_plain = plain_snippet(row.get("decision_headline"))
-        item.text_plain = plain_snippet(row.get("text_headline"))
+        decision, text = found_headlines.get(item.pk, (None, None))
+        item.decision_snippet = highlight(decision)
+        item.text_snippet = highlight(text)
+        item.decision_plain = plain_snippet(decision)
+        item.text_plain = plain_snippet(text)
         _best(item)
 
 

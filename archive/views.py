@@ -41,15 +41,17 @@ def published_meetings():
 
 def home(request):
     latest = published_meetings().annotate(item_count=Count("items"))[:10]
+    # One row per municipality: a national archive has about a thousand committees, which
+    # belong on the municipality pages, not on the front page.
     coverage = (
-        Committee.objects.filter(meetings__published=True)
-        .select_related("municipality")
+        Municipality.objects.filter(committees__meetings__published=True)
         .annotate(
-            meeting_count=Count("meetings", distinct=True),
-            first=Min("meetings__date"),
-            last=Max("meetings__date"),
+            committee_count=Count("committees", distinct=True),
+            meeting_count=Count("committees__meetings", distinct=True),
+            first=Min("committees__meetings__date"),
+            last=Max("committees__meetings__date"),
         )
-        .order_by("municipality__name", "name")
+        .order_by("name")
     )
     return render(
         request,
@@ -88,13 +90,16 @@ def _query_without(params, *keys):
     return urlencode([(k, v) for k, v in params.items() if k not in keys and v])
 
 
+FACET_LINKS = 12  # values shown per facet (templates/includes/_facets.html)
+
+
 def _facet_links(params, facets):
-    """For each facet value, the URL that adds (or, when chosen, removes) it."""
+    """For each shown facet value, the URL that adds (or, when chosen, removes) it."""
     links = {}
     for name, values in facets.items():
         chosen = params.get(name)
         rows = []
-        for facet in values:
+        for facet in values[:FACET_LINKS]:
             selected = chosen == facet.value
             rest = [(k, v) for k, v in params.items() if k not in (name, "page") and v]
             if not selected:

@@ -202,12 +202,14 @@ def test_api_rejects_unknown_filter_values_with_json(client, all_samples):
 
 
 def test_search_view_query_count(client, all_samples, django_assert_num_queries):
-    # parse query, stems, compound lookup (3), count, 4 facets, page, headlines, and one
-    # vocabulary lookup for a suggestion because fewer than three items matched.
-    with django_assert_num_queries(13):
+    # content version, parse query, stems, compound lookup (4), facet sample, the matching
+    # rows, facet labels (2), page, headlines, and one vocabulary lookup for a suggestion
+    # because fewer than three items matched.
+    with django_assert_num_queries(15):
         assert client.get("/soeg/?q=udslusning").status_code == 200
 
 
 def test_api_query_count_for_identifiers(client, all_samples, django_assert_num_queries):
-    with django_assert_num_queries(7):
+    # content version, the matching rows, facet labels (2), page, snippets
+    with django_assert_num_queries(6):
         assert client.get("/api/search?q=15.00.00").status_code == 200

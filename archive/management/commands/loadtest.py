@@ -25,7 +25,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if options["url"] and not options["url"].startswith(("http://127.", "http://localhost")):
             raise CommandError("Kun servere på denne maskine (127.0.0.1/localhost) må belastes.")
-        mix = request_mix(options["seed"])
+        # As many requests as the run makes, so the mix does not cycle and repeat itself.
+        mix = request_mix(options["seed"], max(2000, int(options["duration"] * options["rate"])))
         server = None if options["url"] else Gunicorn(options["gunicorn_workers"])
         url = options["url"] or server.url
         try:

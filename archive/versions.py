@@ -1,0 +1,50 @@
+"""The archive's content version: a number that changes whenever searchable content changes.
+
+Caches of search results and compound words key on it, so they never serve what the
+archive no longer holds, in any process, whatever cache backend is configured.
+
+It is a PostgreSQL sequence: bumping it takes no lock, so concurrent ingests never wait
+for each other on it, and it is visible at once to every session. A change bumps it when
+it happens (so the changing transaction itself sees fresh results) and again after its
+transaction commits (a reader who saw the first bump before the commit may have cached
+results without the change). Each bump moves it to at least the current time in
+microseconds, so restoring an older backup cannot bring back a version already cached.
+"""
+
+from django.db import connection, transaction
+from django.db.models.signals import post_delete, post_save
+
+BUMP = """
+SELECT setval('archive_content_version', greatest(
+    nextval('archive_content_version'), (extract(epoch FROM clock_timestamp()) * 1e6)::bigint
+))
+"""
+
+
+def current() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT last_value FROM archive_content_version")
+        return cursor.fetchone()[0]
+
+
+def bump():
+    with connection.cursor() as cursor:
+        cursor.execute(BUMP)
+
+
+def changed(**_):
+    """Bump the version now and, inside a transaction, once more when it commits."""
+    bump()
+    if connection.in_atomic_block and not any(
+        entry[1] is bump for entry in connection.run_on_commit
+    ):
+        transaction.on_commit(bump)
+
+
+def connect_signals():
+    from archive.models import AgendaItem, Committee, Meeting, Municipality, SourceDocument
+
+    for model in (Municipality, Committee, Meeting, AgendaItem, SourceDocument):
+        name = model.__name__
+        post_save.connect(changed, sender=model, dispatch_uid=f"versions-save-{name}")
+        post_delete.connect(changed, sender=model, dispatch_uid=f"versions-delete-{name}")

@@ -1,0 +1,179 @@
+"""Search at scale on the seeds: results cached under the content version, the capped path
+for very common words (estimated count and facets, relevance over the newest matches only),
+exact facets below the cap, and search that keeps working when the cache does not."""
+
+import logging
+import re
+
+import pytest
+from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
+from django.db import transaction
+from django.db.models import Count
+from django.db.models.functions import ExtractYear
+from django.test import override_settings
+
+from archive import search, versions
+from archive.models import AgendaItem, Meeting, SourceDocument
+from archive.search import Query, run_search
+
+pytestmark = pytest.mark.django_db
+
+RESULT_LINK = re.compile(r'<h3><a href="(/moeder/\d+/punkt/\d+/)">')
+# The meeting of 26 March 2026 (samples/000), which has several "budget" items.
+MEETING_DATE = "2026-03-26"
+
+
+def api_count(client, word):
+    return client.get("/api/search", {"q": word}).json()["count"]
+
+
+def delete_meeting():
+    # A source document PROTECTs its meeting from deletion.
+    SourceDocument.objects.filter(meeting__date=MEETING_DATE).delete()
+    Meeting.objects.filter(date=MEETING_DATE).delete()
+
+
+def orm_facets(matches):
+    """{kind: {value: count}} of the matched items, counted independently of archive.search."""
+    ids = list(matches.values_list("pk", flat=True))
+    base = AgendaItem.objects.filter(pk__in=ids).annotate(year=ExtractYear("meeting_date"))
+    fields = {"municipality": "municipality__slug", "committee": "committee_id"}
+    fields |= {"year": "year", "outcome": "outcome"}
+    return {
+        kind: dict((str(v), n) for v, n in base.values_list(name).annotate(n=Count("id")))
+        for kind, name in fields.items()
+    }
+
+
+def facet_counts(facets):
+    return {kind: {f.value: f.count for f in values} for kind, values in facets.items()}
+
+
+def relevance_order(rows):
+    """(id, exact, rank, date, meeting id, position) rows in the order relevance shows them."""
+    rows = sorted(rows, key=lambda r: (-r[1], -r[2], -r[3].toordinal(), -r[4], r[5]))
+    return [r[0] for r in rows]
+
+
+# --- The cache ----------------------------------------------------------------------------
+
+
+def test_repeated_search_is_served_from_the_cache(client, all_samples, django_assert_num_queries):
+    first = client.get("/soeg/?q=budget")
+    with django_assert_num_queries(2):  # the content version, the page's items
+        again = client.get("/soeg/?q=budget")
+    links = RESULT_LINK.findall(first.content.decode())
+    assert len(links) > 3
+    assert RESULT_LINK.findall(again.content.decode()) == links
+    assert again.content == first.content
+
+
+def test_version_increases_when_a_meeting_changes(all_samples):
+    before = versions.current()
+    meeting = Meeting.objects.get(date=MEETING_DATE)
+    meeting.save()
+    assert versions.current() > before
+
+
+def test_cached_results_follow_deletes_and_new_minutes(client, all_samples, ingest_sample):
+    in_meeting = AgendaItem.objects.search("budget").filter(meeting_date=MEETING_DATE).count()
+    assert in_meeting > 0
+    before = api_count(client, "budget")  # now cached
+    delete_meeting()
+    assert api_count(client, "budget") == before - in_meeting
+    ingest_sample("000")
+    assert api_count(client, "budget") == before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_committed_changes_reach_cached_results(client, all_samples_committed, ingest_sample):
+    in_meeting = AgendaItem.objects.search("budget").filter(meeting_date=MEETING_DATE).count()
+    before = api_count(client, "budget")
+    with transaction.atomic():
+        delete_meeting()
+        during = versions.current()
+    # Bumped again on commit: a reader between the first bump and the commit may have
+    # cached results that still held the meeting.
+    assert versions.current() > during
+    assert api_count(client, "budget") == before - in_meeting
+    ingest_sample("000")  # autocommit: the ingest's own transaction commits
+    assert api_count(client, "budget") == before
+
+
+def test_search_works_when_the_cache_is_down(client, all_samples):
+    warnings = []
+    handler = logging.Handler(logging.WARNING)
+    handler.emit = warnings.append
+    logger = logging.getLogger("archive.search")
+    logger.addHandler(handler)
+    try:
+        # Nothing listens on port 1: every cache call is refused at once.
+        down = {"BACKEND": "django.core.cache.backends.redis.RedisCache"}
+        with override_settings(CACHES={"default": down | {"LOCATION": "redis://127.0.0.1:1/0"}}):
+            assert isinstance(caches["default"], RedisCache)
+            response = client.get("/soeg/?q=budget")
+    finally:
+        logger.removeHandler(handler)
+    assert response.status_code == 200
+    assert len(RESULT_LINK.findall(response.content.decode())) > 3
+    assert any(record.getMessage() == "search cache unavailable" for record in warnings)
+
+
+# --- Counting and facets ------------------------------------------------------------------
+
+
+def test_facets_below_the_cap_are_exact_counts(all_samples):
+    items = AgendaItem.objects.public()
+    results = run_search(items, {"q": "budget"})
+    expected = orm_facets(items.search("budget"))
+    assert results.count == sum(expected["outcome"].values()) > 3
+    assert (results.count_is_exact, results.facets_are_exact) == (True, True)
+    assert len(expected["municipality"]) > 1 and len(expected["year"]) > 1
+    assert facet_counts(results.facets) == expected
+    assert [f.value for f in results.facets["year"]] == sorted(expected["year"])
+
+
+# --- Very common words: past the cap ------------------------------------------------------
+
+COMMON = "kommune"
+CAP, WINDOW, PAGE_SIZE = 5, 6, 3
+
+
+@pytest.fixture
+def capped(monkeypatch):
+    """Limits small enough that a word in a third of the seeds is "very common"."""
+    monkeypatch.setattr(search, "COUNT_CAP", CAP)
+    monkeypatch.setattr(search, "RANK_WINDOW", WINDOW)
+
+
+def test_very_common_word_gets_capped_count_and_sampled_facets(all_samples, capped):
+    items = AgendaItem.objects.public()
+    results = run_search(items, {"q": COMMON, "page_size": PAGE_SIZE})
+    matches = items.search(Query.prepare(COMMON))
+    assert matches.count() > 2 * CAP
+    assert (results.count, results.count_is_exact, results.facets_are_exact) == (CAP, False, False)
+    # 54 items: the sample is the whole table, so the estimates are the exact counts.
+    assert facet_counts(results.facets) == orm_facets(matches)
+
+
+@pytest.mark.parametrize(("probe", "probe_suffices"), [(4, True), (1, False)])
+def test_very_common_word_ranks_its_newest_matches(
+    all_samples, capped, monkeypatch, probe, probe_suffices
+):
+    monkeypatch.setattr(search, "PROBE", probe)
+    items = AgendaItem.objects.public()
+    results = run_search(items, {"q": COMMON, "page_size": PAGE_SIZE})
+
+    by_date = ("-meeting_date", "-meeting_id", "position")
+    rows = items.search(Query.prepare(COMMON)).order_by(*by_date)
+    rows = list(rows.values_list("id", "exact", "rank", "meeting_date", "meeting_id", "position"))
+    # Whether the newest PROBE * window items hold a window of matches, or the search must
+    # fall back to sorting all matches by date.
+    probed = set(items.order_by(*by_date).values_list("id", flat=True)[: probe * WINDOW])
+    assert (len(probed & {r[0] for r in rows}) >= WINDOW) is probe_suffices
+    newest_ranked = relevance_order(rows[:WINDOW])[:PAGE_SIZE]
+    # The window matters: ranking every match, or none, would show another page.
+    assert newest_ranked != relevance_order(rows)[:PAGE_SIZE]
+    assert newest_ranked != [r[0] for r in rows[:PAGE_SIZE]]
+    assert [item.pk for item in results.items] == newest_ranked
