@@ -1,8 +1,10 @@
+import os
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from archive.loadtest import Gunicorn, request_mix, run, to_json
+from archive import versions
+from archive.loadtest import API, SEARCH, Gunicorn, request_mix, run, to_json
 
 
 class Command(BaseCommand):
@@ -20,23 +22,42 @@ class Command(BaseCommand):
         parser.add_argument("--workers", type=int, default=16, help="samtidige klienter")
         parser.add_argument("--gunicorn-workers", type=int, default=2)
         parser.add_argument("--seed", type=int, default=1)
+        parser.add_argument(
+            "--warmup",
+            type=float,
+            default=60,
+            help="sekunders trafik fra samme fordeling (andet frø) før målingen (standard 60)",
+        )
         parser.add_argument("--json", help="skriv alle tal som JSON hertil")
 
     def handle(self, *args, **options):
         if options["url"] and not options["url"].startswith(("http://127.", "http://localhost")):
             raise CommandError("Kun servere på denne maskine (127.0.0.1/localhost) må belastes.")
         # As many requests as the run makes, so the mix does not cycle and repeat itself.
-        mix = request_mix(options["seed"], max(2000, int(options["duration"] * options["rate"])))
+        rate, duration, warmup = options["rate"], options["duration"], options["warmup"]
+        mix = request_mix(options["seed"], max(2000, int(duration * rate)))
+        # A server in service has seen earlier traffic: the warm-up is the same distribution
+        # drawn with another seed, so only naturally repeated requests find a warm cache.
+        earlier = request_mix(options["seed"] + 1000, max(50, int(warmup * rate)))
+        # Start cold: results cached by an earlier run (in Redis) would otherwise be found.
+        versions.bump()
         server = None if options["url"] else Gunicorn(options["gunicorn_workers"])
         url = options["url"] or server.url
         try:
-            run(url, mix[:50], duration=2, rate=10, workers=4)  # warm caches and connections
-            report = run(url, mix, options["duration"], options["rate"], options["workers"])
+            run(url, earlier, max(2, warmup), rate if warmup else 10, options["workers"])
+            report = run(url, mix, duration, rate, options["workers"])
             rss = server.worker_rss_mb() if server else []
         finally:
             if server:
                 server.stop()
         lat = report.latency_ms
+        seen = {path for kind, path in earlier if kind in (SEARCH, API)}
+        searched = [path for kind, path in mix[: report.requests] if kind in (SEARCH, API)]
+        repeats = 0
+        for path in searched:
+            repeats += path in seen
+            seen.add(path)
+        repeat_share = round(repeats / max(1, len(searched)), 2)
         self.stdout.write(
             f"{report.requests} forespørgsler på {report.duration_s} s: "
             f"{report.throughput_rps}/s (heraf søgninger {report.searches_per_s}/s), "
@@ -47,7 +68,13 @@ class Command(BaseCommand):
                 f"  {kind:7} {figures['requests']:6} p50 {figures['p50']} p95 {figures['p95']} "
                 f"p99 {figures['p99']} ms"
             )
+        self.stdout.write(
+            f"  søgninger set før (højst så mange kan komme fra cachen): {repeat_share:.0%}"
+        )
         if rss:
             self.stdout.write(f"  gunicorn-workere RSS: {rss} MB")
         if options["json"]:
-            Path(options["json"]).write_text(to_json(report, {"worker_rss_mb": rss}))
+            extra = {"worker_rss_mb": rss, "search_repeat_share": repeat_share}
+            cache = "redis" if os.environ.get("REDIS_URL") else "memory per process"
+            extra |= {"warmup_s": warmup, "cache": cache}
+            Path(options["json"]).write_text(to_json(report, extra))
