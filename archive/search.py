@@ -6,6 +6,7 @@ else builds full-text queries. See docs/search.md for the design and its measure
 
 import hashlib
 import logging
+import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -412,8 +413,10 @@ COUNT_CAP = 10_000
 # matches (more for deep pages); older ones follow by date. Below the count cap the window
 # is picked exactly from the scanned rows; above it, PostgreSQL picks the newest matches.
 RANK_WINDOW = 500
-# How many of the newest items `newest_matches` tests, per match it needs, before it gives up.
+# How many of the newest items `newest_ranked` tests per match it needs (PROBE), and at
+# most on its second try (MAX_PROBE), before it sorts all matches by date instead.
 PROBE = 4
+MAX_PROBE = 20
 # Past the count cap, facets are counted on a fixed sample of the table (rows with
 # id % SAMPLE_BUCKETS below a threshold, served by an expression index) of about SAMPLE_ROWS
 # rows, and scaled up, so a word found in most of a million items costs about what a rarer
@@ -572,7 +575,7 @@ def _matches(items, query, scope, found, sort, offset, size) -> list:
     # A journal number ranks every match alike: relevance is newest first.
     by_date = sort == "date" or query.case
     sample = None if query.case else sampled_facets(matching)
-    if sample is None or sample.estimate <= 2 * COUNT_CAP:
+    if sample is None or not sample.far_past_cap:
         rows = list(matching.order_by().values_list(*ROW)[: COUNT_CAP + 1])
         if len(rows) <= COUNT_CAP:
             found.count = len(rows)
@@ -603,9 +606,35 @@ def newest_ranked(items, query, scope, window: int) -> list | None:
     (10 ms at 100,000 items), where collecting every match to sort them by date takes
     45 ms and ranking them in a second query reads every vector again.
     """
+    probe = PROBE * window
+    rows = _probe(items, query, scope, window, probe)
+    if 0 < len(rows) < window:
+        # Too sparse among the newest: try once more, as deep as the density seen so far
+        # says is needed (with a margin), if that is not much deeper.
+        needed = math.ceil(probe * window / len(rows) * 1.3)
+        if needed <= MAX_PROBE * window:
+            rows = _probe(items, query, scope, window, needed)
+    if len(rows) < window:
+        return None
+    # Ties keep date order (newest first), as ordered("relevance") does; sorted() is stable.
+    return [pk for pk, _, _ in sorted(rows, key=lambda r: (not r[1], -r[2]))]
+
+
+def _load(items) -> list:
+    return list(items.select_related("meeting", "committee", "municipality"))
+
+
+def _by_ids(items, ids) -> list:
+    """The items with these ids, in this order."""
+    by_pk = {item.pk: item for item in _load(items.filter(id__in=ids))}
+    return [by_pk[pk] for pk in ids if pk in by_pk]
+
+
+def _probe(items, query, scope, window, depth) -> list:
+    """(id, exact, rank) of the first `window` matches among the newest `depth` items."""
     field = SCOPES.get(scope, SCOPES["all"])
     newest = items.ordered("date").values("id", field, "meeting_date", "meeting_id", "position")
-    sql, params = newest[: PROBE * window].query.sql_with_params()
+    sql, params = newest[:depth].query.sql_with_params()
     exact, exact_params = (
         ("true", [])
         if query.widened == query.exact
@@ -621,21 +650,7 @@ def newest_ranked(items, query, scope, window: int) -> list | None:
             "ORDER BY meeting_date DESC, meeting_id DESC, position LIMIT %s",
             [*exact_params, query.widened, *params, query.widened, window],
         )
-        rows = cursor.fetchall()
-    if len(rows) < window:
-        return None
-    # Ties keep date order (newest first), as ordered("relevance") does; sorted() is stable.
-    return [pk for pk, _, _ in sorted(rows, key=lambda r: (not r[1], -r[2]))]
-
-
-def _load(items) -> list:
-    return list(items.select_related("meeting", "committee", "municipality"))
-
-
-def _by_ids(items, ids) -> list:
-    """The items with these ids, in this order."""
-    by_pk = {item.pk: item for item in _load(items.filter(id__in=ids))}
-    return [by_pk[pk] for pk in ids if pk in by_pk]
+        return cursor.fetchall()
 
 
 def _table_rows() -> int:
@@ -654,8 +669,15 @@ def _table_rows() -> int:
 @dataclass
 class Sample:
     facets: dict
-    # The number of matches in the whole table, estimated from the sample.
-    estimate: float
+    matches: int  # in the sample
+    scale: float  # table rows per sample row
+
+    @property
+    def far_past_cap(self) -> bool:
+        """More matches than the cap with near certainty: the sample's count is four
+        standard deviations above what a total of exactly COUNT_CAP would give."""
+        expected = COUNT_CAP / self.scale
+        return self.matches > expected + 4 * math.sqrt(expected)
 
 
 def sampled_facets(matching) -> Sample:
@@ -692,7 +714,7 @@ def sampled_facets(matching) -> Sample:
             label = str(labels.get(value, value))
         found[kind].append(Facet(value, label, max(1, round(n * scale))))
     in_sample = sum(n for kind, _, _, n in rows if kind == "outcome")
-    return Sample(_sorted_facets(found), in_sample * scale)
+    return Sample(_sorted_facets(found), in_sample, scale)
 
 
 def _sorted_facets(found: dict) -> dict:

@@ -157,11 +157,16 @@ def test_very_common_word_gets_capped_count_and_sampled_facets(all_samples, capp
     assert facet_counts(results.facets) == orm_facets(matches)
 
 
-@pytest.mark.parametrize(("probe", "probe_suffices"), [(4, True), (1, False)])
+# The first probe finds the window; it does not but a deeper second one does; neither may
+# go deep enough and all matches are sorted by date instead.
+@pytest.mark.parametrize(
+    ("probe", "max_probe", "probe_suffices"), [(4, 20, True), (1, 20, False), (1, 1, False)]
+)
 def test_very_common_word_ranks_its_newest_matches(
-    all_samples, capped, monkeypatch, probe, probe_suffices
+    all_samples, capped, monkeypatch, probe, max_probe, probe_suffices
 ):
     monkeypatch.setattr(search, "PROBE", probe)
+    monkeypatch.setattr(search, "MAX_PROBE", max_probe)
     items = AgendaItem.objects.public()
     results = run_search(items, {"q": COMMON, "page_size": PAGE_SIZE})
 
