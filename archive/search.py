@@ -197,7 +197,7 @@ def item_texts(item) -> dict[str, str]:
 
 
 def compound_expansions(
-    lexeme: str, word: str = "", limit: int = 40, version: str | None = None
+    lexeme: str, word: str = "", limit: int = 40, version: int | None = None
 ) -> list[str]:
     """Stems of corpus words that contain the lexeme as one part of a compound.
 
@@ -332,7 +332,7 @@ def parsed_query(text: str) -> str:
 
 
 def expanded_query(
-    tsquery: str, words_by_stem: dict[str, str] | None = None, version: str | None = None
+    tsquery: str, words_by_stem: dict[str, str] | None = None, version: int | None = None
 ) -> str:
     """The tsquery with each plain positive term widened to the compounds containing it.
 
@@ -369,7 +369,7 @@ class Query:
     widened: str = ""
 
     @classmethod
-    def prepare(cls, text: str, version: str | None = None) -> "Query":
+    def prepare(cls, text: str, version: int | None = None) -> "Query":
         """`version`: the content version, when the caller has already read it."""
         case = normalize_query(text)
         if case:
@@ -377,6 +377,8 @@ class Query:
         exact = parsed_query(text)
         if not exact:
             return cls(text)
+        # Read once here rather than once per widened term.
+        version = versions.current() if version is None else version
         widened = expanded_query(exact, stems_of(words(text)), version)
         return cls(text, exact=exact, widened=widened)
 
@@ -654,7 +656,8 @@ def _probe(items, query, scope, window, depth) -> list:
 
 
 def _table_rows() -> int:
-    rows = cache_get("search:item_rows")
+    key = f"search:item_rows:{connection.settings_dict['NAME']}"
+    rows = cache_get(key)
     if rows is None:
         with connection.cursor() as cursor:
             cursor.execute(
@@ -662,7 +665,7 @@ def _table_rows() -> int:
                 "WHERE oid = 'archive_agendaitem'::regclass"
             )
             rows = cursor.fetchone()[0] or 0
-        cache_set("search:item_rows", rows)
+        cache_set(key, rows)
     return rows
 
 
