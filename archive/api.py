@@ -19,6 +19,7 @@ from django.utils import dateformat, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from archive.caching import public_page
 from archive.filters import ItemFilter, MeetingFilter, SearchForm
 from archive.models import AgendaItem, Committee, Meeting, Municipality, Outcome, SourceDocument
 from archive.search import CONTROL, COUNT_CAP, run_search
@@ -139,6 +140,7 @@ def api_view(view):
     """GET only; bad parameters become their 400 response instead of an exception."""
 
     @require_GET
+    @public_page
     def wrapper(request, *args, **kwargs):
         try:
             return view(request, *args, **kwargs)

@@ -67,19 +67,25 @@ def request_mix(seed: int, size: int = 2000) -> list[tuple[str, str]]:
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT word FROM archive_term WHERE stem <> '' AND length(word) > 4 "
-            "ORDER BY frequency DESC LIMIT 400"
+            "ORDER BY frequency DESC, word LIMIT 400"
         )
         words = [row[0] for row in cursor.fetchall()]
+        # REPEATABLE: the same seed draws the same items, so runs can be compared. Enough
+        # of them that most page views in a run are of pages not yet seen (no cache flattery).
         cursor.execute(
-            "SELECT meeting_id, position FROM archive_agendaitem TABLESAMPLE SYSTEM (1) LIMIT 300"
+            "SELECT meeting_id, position FROM archive_agendaitem "
+            "TABLESAMPLE SYSTEM (3) REPEATABLE (%s) ORDER BY id LIMIT 2000",
+            [seed],
         )
         items = cursor.fetchall() or []
         if not items:
-            cursor.execute("SELECT meeting_id, position FROM archive_agendaitem LIMIT 300")
+            cursor.execute(
+                "SELECT meeting_id, position FROM archive_agendaitem ORDER BY id LIMIT 2000"
+            )
             items = cursor.fetchall()
-        cursor.execute("SELECT slug FROM archive_municipality LIMIT 100")
+        cursor.execute("SELECT slug FROM archive_municipality ORDER BY slug LIMIT 100")
         municipalities = [row[0] for row in cursor.fetchall()]
-        cursor.execute("SELECT DISTINCT kle_subject FROM archive_agendaitem LIMIT 50")
+        cursor.execute("SELECT DISTINCT kle_subject FROM archive_agendaitem ORDER BY 1 LIMIT 50")
         subjects = [row[0] for row in cursor.fetchall() if row[0]]
     if not words or not items:
         raise RuntimeError("Arkivet er tomt: indlæs referater eller kør gen_corpus først.")
@@ -112,15 +118,25 @@ def request_mix(seed: int, size: int = 2000) -> list[tuple[str, str]]:
     return mix
 
 
+def repeat_share(earlier, mix, kinds) -> float:
+    """The share of `mix`'s requests of these kinds already asked (earlier or in `mix`)."""
+    seen = {path for kind, path in earlier if kind in kinds}
+    asked = [path for kind, path in mix if kind in kinds]
+    repeats = 0
+    for path in asked:
+        repeats += path in seen
+        seen.add(path)
+    return round(repeats / max(1, len(asked)), 2)
+
+
 def run(url: str, mix, duration: float, rate: float, workers: int) -> Report:
     parts = urlsplit(url)
     local = threading.local()
 
-    def fetch(kind, path):
+    def fetch(kind, path, start):
         conn = getattr(local, "conn", None)
         if conn is None:
             conn = local.conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
-        start = time.perf_counter()
         try:
             conn.request("GET", path, headers={"Host": parts.netloc})
             response = conn.getresponse()
@@ -137,10 +153,13 @@ def run(url: str, mix, duration: float, rate: float, workers: int) -> Report:
     with ThreadPoolExecutor(max_workers=workers) as pool:
         futures = []
         for n in range(int(duration * rate)):
-            delay = started + n * interval - time.perf_counter()
+            # Latency counts from when the request was due, not from when a client thread
+            # was free to send it: a backlog in the client is the server's slowness too.
+            due = started + n * interval
+            delay = due - time.perf_counter()
             if delay > 0:
                 time.sleep(delay)
-            futures.append(pool.submit(fetch, *mix[n % len(mix)]))
+            futures.append(pool.submit(fetch, *mix[n % len(mix)], due))
         samples = [future.result() for future in futures]
     elapsed = time.perf_counter() - started
     return summarize(url, samples, elapsed, rate)

@@ -12,6 +12,8 @@ from django.db import (
 from django.http import JsonResponse
 from django.shortcuts import render
 
+from archive import search
+
 log = logging.getLogger(__name__)
 
 
@@ -29,6 +31,9 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
+        if isinstance(exception, search.Busy):
+            log.warning("no search slot for %s within the queue time", request.path)
+            return unavailable(request, retry_after=5)
         if isinstance(exception, DataError):
             # Input PostgreSQL cannot store or compare (a NUL byte, a number out of range):
             # the request was bad, the server is fine.
@@ -44,11 +49,15 @@ class DatabaseUnavailableMiddleware:
         for conn in connections.all(initialized_only=True):
             if not conn.in_atomic_block:
                 conn.close()
-        if request.path.startswith("/api/"):
-            response = JsonResponse(
-                {"error": "Databasen svarer ikke lige nu. Prøv igen om lidt."}, status=503
-            )
-        else:
-            response = render(request, "503.html", status=503)
-        response["Retry-After"] = "30"
-        return response
+        return unavailable(request, retry_after=30)
+
+
+def unavailable(request, retry_after: int):
+    if request.path.startswith("/api/"):
+        response = JsonResponse(
+            {"error": "Arkivet er optaget lige nu. Prøv igen om lidt."}, status=503
+        )
+    else:
+        response = render(request, "503.html", status=503)
+    response["Retry-After"] = str(retry_after)
+    return response

@@ -4,23 +4,25 @@ Views and FilterSets call `AgendaItem.objects.search(...)` and the helpers below
 else builds full-text queries. See docs/search.md for the design and its measurements.
 """
 
-import hashlib
+import contextlib
 import logging
 import math
 import re
+import threading
 from collections import Counter
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
-from django.core.cache import cache
 from django.db import connection, models
 from django.db.models import Count, ExpressionWrapper, F, Q, Value
 from django.db.models.functions import Concat, ExtractYear, Left
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language, gettext
+from django.utils.translation import gettext
 
 from archive import versions
+from archive.caching import cache_get, cache_set, key_for
 from ingest.casenumbers import normalize_query
 
 logger = logging.getLogger(__name__)
@@ -216,9 +218,7 @@ def compound_expansions(
     minutes are ingested.
     """
     version = versions.current() if version is None else version
-    database = connection.settings_dict["NAME"]
-    key = f"compounds:{database}:{version}:{lexeme}:{word}:{limit}"
-    key = "compounds:" + hashlib.sha1(key.encode()).hexdigest()
+    key = key_for("compounds", version, lexeme, word, limit)
     found = cache_get(key)
     if found is None:
         found = _compound_expansions(lexeme, word, limit)
@@ -427,7 +427,6 @@ SAMPLE_BUCKETS = 256
 SAMPLE_ROWS = 4_000
 # Everything a search computes except the rendering is cached under the content version
 # (archive.versions), so a cached result is never older than the archive itself.
-CACHE_SECONDS = 600
 # What the one scan of the matches reads per row: enough for the count, the facets and
 # picking the newest matches, without reading any text.
 ROW = ("id", "meeting_date", "meeting_id", "position", "municipality_id", "committee_id", "outcome")
@@ -491,12 +490,16 @@ def run_search(items, params: dict) -> Results:
     results = Results(text, scope, sort, page, size, items=[])
     version = versions.current()
     key = _cache_key(version, items, text, scope, sort, page, size)
-    found = cache_get(key)
+    found, page_items = cache_get(key), None
     if found is None:
-        query = Query.prepare(text, version) if text else None
-        found, page_items = _search(items, query, scope, sort, (page - 1) * size, size)
-        cache_set(key, found)
-    else:
+        with search_slot():
+            # Whoever held the slot may just have computed the very same search.
+            found = cache_get(key)
+            if found is None:
+                query = Query.prepare(text, version) if text else None
+                found, page_items = _search(items, query, scope, sort, (page - 1) * size, size)
+                cache_set(key, found)
+    if page_items is None:
         page_items = _by_ids(items, found.page_ids)
     for name in ("count", "count_is_exact", "facets", "facets_are_exact", "suggestion", "message"):
         setattr(results, name, getattr(found, name))
@@ -505,30 +508,30 @@ def run_search(items, params: dict) -> Results:
     return results
 
 
+class Busy(Exception):
+    """No search slot came free in time: the server has more searches than it can run."""
+
+
+# Each process computes at most SEARCH_CONCURRENCY searches at once; the others wait their
+# turn. On a small machine a crowd of searches competing for the cores would otherwise
+# starve the cheap requests (page views, cached results) that share the workers with them.
+_slots = threading.BoundedSemaphore(settings.SEARCH_CONCURRENCY)
+
+
+@contextlib.contextmanager
+def search_slot():
+    if not _slots.acquire(timeout=settings.SEARCH_QUEUE_SECONDS):
+        raise Busy
+    try:
+        yield
+    finally:
+        _slots.release()
+
+
 def _cache_key(version, items, text, scope, sort, page, size) -> str:
-    # The filtered QuerySet's SQL captures every filter exactly, however it was expressed;
-    # the database name keeps a shared cache from mixing two archives (or a test run).
+    # The filtered QuerySet's SQL captures every filter exactly, however it was expressed.
     sql, sql_params = items.query.sql_with_params()
-    database = connection.settings_dict["NAME"]
-    parts = (database, version, get_language(), sql, repr(sql_params))
-    parts += (text, scope, sort, page, size)
-    return "search:" + hashlib.sha256(repr(parts).encode()).hexdigest()
-
-
-def cache_get(key):
-    """The cached value, or None also when the cache is unreachable: search works without it."""
-    try:
-        return cache.get(key)
-    except Exception:  # noqa: BLE001 - any cache failure means "not cached"
-        logger.warning("search cache unavailable", exc_info=True)
-        return None
-
-
-def cache_set(key, value):
-    try:
-        cache.set(key, value, CACHE_SECONDS)
-    except Exception:  # noqa: BLE001
-        logger.warning("search cache unavailable", exc_info=True)
+    return key_for("search", version, sql, repr(sql_params), text, scope, sort, page, size)
 
 
 def _search(items, query, scope, sort, offset, size) -> tuple[Found, list]:

@@ -11,6 +11,9 @@ results without the change). Each bump moves it to at least the current time in
 microseconds, so restoring an older backup cannot bring back a version already cached.
 """
 
+import contextlib
+from contextvars import ContextVar
+
 from django.db import connection, transaction
 from django.db.models.signals import post_delete, post_save
 
@@ -21,10 +24,27 @@ SELECT setval('archive_content_version', greatest(
 """
 
 
+# Set while a public page is rendered, so the page and the searches in it read one version.
+_pinned: ContextVar[int | None] = ContextVar("content_version", default=None)
+
+
 def current() -> int:
+    pinned = _pinned.get()
+    if pinned is not None:
+        return pinned
     with connection.cursor() as cursor:
         cursor.execute("SELECT last_value FROM archive_content_version")
         return cursor.fetchone()[0]
+
+
+@contextlib.contextmanager
+def pinned():
+    """Read the version once and use that value for everything inside the block."""
+    token = _pinned.set(current())
+    try:
+        yield _pinned.get()
+    finally:
+        _pinned.reset(token)
 
 
 def bump():

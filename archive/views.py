@@ -13,6 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from archive.api import current_source
+from archive.caching import public_page
 from archive.filters import ItemFilter, MeetingFilter, SearchForm
 from archive.models import AgendaItem, Committee, Meeting, Municipality, SourceDocument
 from archive.search import CONTROL, COUNT_CAP, run_search, year_bars
@@ -39,6 +40,7 @@ def published_meetings():
     return Meeting.objects.filter(published=True).select_related("committee__municipality")
 
 
+@public_page
 def home(request):
     latest = published_meetings().annotate(item_count=Count("items"))[:10]
     # One row per municipality: a national archive has about a thousand committees, which
@@ -72,6 +74,7 @@ def _search(request):
     return run_search(filterset.qs, form.cleaned_data), form, filterset
 
 
+@public_page
 def search(request):
     results, form, filterset = _search(request)
     status = 200 if results is not None else 400
@@ -110,6 +113,7 @@ def _facet_links(params, facets):
 
 
 @require_GET
+@public_page
 def api_search(request):
     results, form, filterset = _search(request)
     if results is None:
@@ -150,6 +154,7 @@ def _item_json(request, item):
     }
 
 
+@public_page
 def meeting_list(request):
     filterset = MeetingFilter(request.GET, queryset=published_meetings())
     if not filterset.is_valid():
@@ -163,6 +168,7 @@ def meeting_list(request):
     )
 
 
+@public_page
 def meeting_detail(request, pk):
     meeting = get_object_or_404(
         published_meetings().prefetch_related(
@@ -187,6 +193,7 @@ def meeting_original(request, pk):
     return response
 
 
+@public_page
 def item_detail(request, meeting_id, position):
     item = get_object_or_404(
         AgendaItem.objects.public()
@@ -244,6 +251,7 @@ def _resolve_references(item):
     ]
 
 
+@public_page
 def case_detail(request, case_number):
     case_number = CONTROL.sub("", case_number)[:100]
     parsed = parse_case_number(case_number)
@@ -263,6 +271,7 @@ def case_detail(request, case_number):
     )
 
 
+@public_page
 def municipality_detail(request, slug):
     municipality = get_object_or_404(Municipality, slug=slug)
     committees = municipality.committees.annotate(
@@ -275,6 +284,7 @@ def municipality_detail(request, slug):
     )
 
 
+@public_page
 def committee_detail(request, municipality, slug):
     committee = get_object_or_404(
         Committee.objects.select_related("municipality"), municipality__slug=municipality, slug=slug

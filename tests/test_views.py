@@ -8,7 +8,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_home_lists_latest_meetings_and_coverage(client, all_samples, django_assert_num_queries):
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):  # the content version, the latest meetings, coverage
         html = client.get("/").content.decode()
     assert "Beskæftigelses-, Social-, Handicap- og Psykiatriudvalget" in html
     assert "26. marts 2026" in html and "22. marts 2018" in html
@@ -16,7 +16,7 @@ def test_home_lists_latest_meetings_and_coverage(client, all_samples, django_ass
 
 def test_meeting_page(client, all_samples, django_assert_num_queries):
     meeting = Meeting.objects.get(date="2026-03-25")
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):  # the content version, the meeting, its items
         html = client.get(meeting.get_absolute_url()).content.decode()
     assert "Onsdag 25. marts 2026 kl. 16:00" in html
     assert "Arly Eskildsen (F)" in html
@@ -36,7 +36,7 @@ def test_item_page_with_history_neighbours_and_references(
     client, all_samples, django_assert_num_queries
 ):
     item = AgendaItem.objects.get(number=50, meeting_date__year=2025)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):  # the content version and four for the page
         html = client.get(item.get_absolute_url()).content.decode()
     assert "Indstillingen er tiltrådt." in html
     assert "Punkt 68, Beskæftigelsesudvalget, 2024-10-22" in html  # a reference not in the archive
@@ -54,7 +54,7 @@ def test_reference_to_a_meeting_in_the_archive_is_a_link(client, all_samples):
 
 
 def test_case_page_lists_the_case_in_date_order(client, all_samples, django_assert_num_queries):
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(2):  # the content version, the case's items
         response = client.get("/sag/00.00.00-P19-1719-10/")
     items = response.context["items"]
     assert [i.meeting_date.isoformat() for i in items] == ["2018-03-22", "2022-05-24", "2026-03-26"]
@@ -62,8 +62,9 @@ def test_case_page_lists_the_case_in_date_order(client, all_samples, django_asse
 
 
 def test_meeting_list_filters(client, all_samples, django_assert_num_queries):
-    # the chosen municipality, the count, the page, and the choices of the two filter menus
-    with django_assert_num_queries(5):
+    # the content version, the chosen municipality, the count, the page, and the choices of
+    # the two filter menus
+    with django_assert_num_queries(6):
         response = client.get("/moeder/?municipality=herning&year=2022")
     assert [m.date.isoformat() for m in response.context["page"]] == ["2022-05-24"]
     assert client.get("/moeder/?year=nonsense").status_code == 400

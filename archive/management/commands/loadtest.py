@@ -4,7 +4,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from archive import versions
-from archive.loadtest import API, SEARCH, Gunicorn, request_mix, run, to_json
+from archive.loadtest import API, PAGE, SEARCH, Gunicorn, repeat_share, request_mix, run, to_json
 
 
 class Command(BaseCommand):
@@ -19,7 +19,9 @@ class Command(BaseCommand):
         )
         parser.add_argument("--duration", type=float, default=60, help="sekunder (standard 60)")
         parser.add_argument("--rate", type=float, default=50, help="forespørgsler pr. sekund")
-        parser.add_argument("--workers", type=int, default=16, help="samtidige klienter")
+        parser.add_argument(
+            "--workers", type=int, default=64, help="samtidige klienter (forbindelser)"
+        )
         parser.add_argument("--gunicorn-workers", type=int, default=2)
         parser.add_argument("--seed", type=int, default=1)
         parser.add_argument(
@@ -51,13 +53,8 @@ class Command(BaseCommand):
             if server:
                 server.stop()
         lat = report.latency_ms
-        seen = {path for kind, path in earlier if kind in (SEARCH, API)}
-        searched = [path for kind, path in mix[: report.requests] if kind in (SEARCH, API)]
-        repeats = 0
-        for path in searched:
-            repeats += path in seen
-            seen.add(path)
-        repeat_share = round(repeats / max(1, len(searched)), 2)
+        searches = repeat_share(earlier, mix[: report.requests], (SEARCH, API))
+        pages = repeat_share(earlier, mix[: report.requests], (PAGE,))
         self.stdout.write(
             f"{report.requests} forespørgsler på {report.duration_s} s: "
             f"{report.throughput_rps}/s (heraf søgninger {report.searches_per_s}/s), "
@@ -69,12 +66,14 @@ class Command(BaseCommand):
                 f"p99 {figures['p99']} ms"
             )
         self.stdout.write(
-            f"  søgninger set før (højst så mange kan komme fra cachen): {repeat_share:.0%}"
+            f"  set før (højst så mange kan komme fra cachen): søgninger {searches:.0%}, "
+            f"sider {pages:.0%}"
         )
         if rss:
             self.stdout.write(f"  gunicorn-workere RSS: {rss} MB")
         if options["json"]:
-            extra = {"worker_rss_mb": rss, "search_repeat_share": repeat_share}
+            extra = {"worker_rss_mb": rss, "search_repeat_share": searches}
+            extra |= {"page_repeat_share": pages}
             cache = "redis" if os.environ.get("REDIS_URL") else "memory per process"
             extra |= {"warmup_s": warmup, "cache": cache}
             Path(options["json"]).write_text(to_json(report, extra))

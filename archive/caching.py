@@ -1,0 +1,106 @@
+"""Caching under the content version: search results and whole public pages.
+
+Anything cached here is keyed on `archive.versions.current()`, so it is never older than
+the archive: a change to its content makes every earlier entry unreachable at once, in
+every process. The cache is an optimisation only: when it is unreachable the archive
+answers from the database and logs a warning.
+"""
+
+import functools
+import hashlib
+import logging
+
+from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.core.cache import cache
+from django.db import connection
+from django.http import HttpResponse
+from django.utils.cache import has_vary_header
+from django.utils.translation import get_language
+
+from archive import versions
+
+logger = logging.getLogger(__name__)
+
+CACHE_SECONDS = 600
+# A page larger than this is rendered each time rather than crowding out smaller ones.
+MAX_PAGE_BYTES = 512 * 1024
+
+
+def cache_get(key):
+    """The cached value, or None also when the cache is unreachable."""
+    try:
+        return cache.get(key)
+    except Exception:  # noqa: BLE001 - any cache failure means "not cached"
+        logger.warning("cache unavailable", exc_info=True)
+        return None
+
+
+def cache_set(key, value):
+    try:
+        cache.set(key, value, CACHE_SECONDS)
+    except Exception:  # noqa: BLE001
+        logger.warning("cache unavailable", exc_info=True)
+
+
+def key_for(kind: str, *parts) -> str:
+    # The database name keeps a shared cache from mixing two archives (or a test run).
+    parts = (connection.settings_dict["NAME"], get_language(), *parts)
+    return f"{kind}:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def public_page(view):
+    """Serve the view's response from the cache for readers without a session.
+
+    Most traffic is anonymous readers asking for what others asked a moment ago: the same
+    search, the same agenda item. A cache hit costs one small query (the version) instead
+    of rendering. Editors (a session or messages cookie) always get a fresh page, and a
+    response that sets or varies on cookies is never stored, so nothing personal is ever
+    served to anyone else.
+    """
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not _cacheable_request(request):
+            return view(request, *args, **kwargs)
+        with versions.pinned() as version:
+            key = key_for("page", version, request.get_host(), request.get_full_path())
+            stored = cache_get(key)
+            if stored is not None:
+                return _response(stored)
+            response = view(request, *args, **kwargs)
+        if _cacheable_response(request, response):
+            cache_set(key, _stored(response))
+        return response
+
+    return wrapper
+
+
+def _cacheable_request(request) -> bool:
+    personal = (settings.SESSION_COOKIE_NAME, CookieStorage.cookie_name)
+    return request.method in ("GET", "HEAD") and not any(c in request.COOKIES for c in personal)
+
+
+def _cacheable_response(request, response) -> bool:
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and not has_vary_header(response, "Cookie")
+        # The page used a CSRF token, which is personal.
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        and len(response.content) <= MAX_PAGE_BYTES
+    )
+
+
+def _stored(response) -> tuple:
+    # The view's own headers; the middleware adds the security headers to every response.
+    return (response.content, list(response.headers.items()))
+
+
+def _response(stored) -> HttpResponse:
+    content, headers = stored
+    response = HttpResponse(content)
+    for name, value in headers:
+        response[name] = value
+    return response
