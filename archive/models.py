@@ -163,6 +163,13 @@ def _vector(*fields, weight):
     return SearchVector(*fields, weight=weight, config="danish")
 
 
+class AgendaItemManager(models.Manager.from_queryset(AgendaItemQuerySet)):
+    def get_queryset(self):
+        # The vectors are for PostgreSQL to search in. Read into Python they only cost: several
+        # kB of text per item, fetched from TOAST and parsed, on every page that shows items.
+        return super().get_queryset().defer("search_vector", "title_vector", "decision_vector")
+
+
 class AgendaItem(models.Model):
     meeting = models.ForeignKey(
         Meeting, on_delete=models.CASCADE, related_name="items", verbose_name=_("møde")
@@ -231,7 +238,7 @@ class AgendaItem(models.Model):
         db_persist=True,
     )
 
-    objects = AgendaItemQuerySet.as_manager()
+    objects = AgendaItemManager()
 
     class Meta:
         verbose_name = _("dagsordenspunkt")

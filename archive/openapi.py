@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from archive.exports import EXPORT_LIMIT
 from archive.feeds import FEED_SIZE
-from archive.search import COUNT_CAP
+from archive.search import COUNT_CAP, ESTIMATE_FROM
 
 REF = "#/components/schemas/"
 
@@ -469,10 +469,11 @@ def paths():
             api,
             _("Søgning"),
             _(
-                "Samme parametre, rækkefølge og sider som søgesiden og /api/search. Tal over "
-                "%(cap)s angives som %(cap)s med count_is_exact=false."
+                "Samme parametre, rækkefølge og sider som søgesiden og /api/search. Over "
+                "%(estimate)s træffere er count et skøn fra en stikprøve af tabellen, afrundet "
+                "til to cifre, med count_is_exact=false; der vises højst %(cap)s træffere."
             )
-            % {"cap": COUNT_CAP},
+            % {"estimate": ESTIMATE_FROM, "cap": COUNT_CAP},
             params(*SEARCH) + page,
             responses("SearchResults", "400"),
         ),

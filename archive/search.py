@@ -6,7 +6,6 @@ else builds full-text queries. See docs/search.md for the design and its measure
 
 import contextlib
 import logging
-import math
 import re
 import threading
 from collections import Counter
@@ -410,15 +409,22 @@ def stems_of(tokens: list[str]) -> dict[str, str]:
 PAGE_SIZE = 20
 # Counting every match of a very common word would scan too much; past this we say "10.000+".
 COUNT_CAP = 10_000
+# A count the table sample puts above ESTIMATE_FROM, on at least ESTIMATE_SAMPLE matches
+# (a standard error of at most 10 %), is given as an estimate ("ca. 6.200") rather than
+# counted: collecting thousands of rows to count them exactly was a third of the cost of
+# a search for a common word, and nobody reads past the first pages of such a result.
+ESTIMATE_FROM = 5_000
+ESTIMATE_SAMPLE = 100
 # Relevance (ts_rank) reads each ranked vector back from TOAST: ranking every match is what
 # makes naive full-text search take seconds. So relevance orders the newest RANK_WINDOW
 # matches (more for deep pages); older ones follow by date. Below the count cap the window
 # is picked exactly from the scanned rows; above it, PostgreSQL picks the newest matches.
 RANK_WINDOW = 500
-# How many of the newest items `newest_ranked` tests per match it needs (PROBE), and at
-# most on its second try (MAX_PROBE), before it sorts all matches by date instead.
-PROBE = 4
+# `newest_ranked` reads at most MAX_PROBE newest items per match it needs, and only when
+# the sample's share of matches says that is deep enough, with a margin (PROBE_MARGIN);
+# otherwise all matches are sorted by date instead.
 MAX_PROBE = 20
+PROBE_MARGIN = 1.3
 # Past the count cap, facets are counted on a fixed sample of the table (rows with
 # id % SAMPLE_BUCKETS below a threshold, served by an expression index) of about SAMPLE_ROWS
 # rows, and scaled up, so a word found in most of a million items costs about what a rarer
@@ -580,7 +586,7 @@ def _matches(items, query, scope, found, sort, offset, size) -> list:
     # A journal number ranks every match alike: relevance is newest first.
     by_date = sort == "date" or query.case
     sample = None if query.case else sampled_facets(matching)
-    if sample is None or not sample.far_past_cap:
+    if sample is None or not sample.estimates_count:
         rows = list(matching.order_by().values_list(*ROW)[: COUNT_CAP + 1])
         if len(rows) <= COUNT_CAP:
             found.count = len(rows)
@@ -590,11 +596,14 @@ def _matches(items, query, scope, found, sort, offset, size) -> list:
                 return _by_ids(items, [r[0] for r in rows[offset : offset + size]])
             newest = items.filter(id__in=[r[0] for r in rows[:window]])
             return _load(newest.ranked(query, scope).ordered("relevance")[offset : offset + size])
-    found.count, found.count_is_exact, found.facets_are_exact = COUNT_CAP, False, False
-    found.facets = (sample or sampled_facets(matching)).facets
+    sample = sample or sampled_facets(matching)
+    # Past the cap by counting, the count is at least the cap whatever the sample says.
+    estimate = sample.estimate if sample.estimates_count else max(sample.estimate, COUNT_CAP)
+    found.count, found.count_is_exact = estimate, False
+    found.facets, found.facets_are_exact = sample.facets, False
     if by_date:
         return _load(matching.ordered("date")[offset : offset + size])
-    ranked = newest_ranked(items, query, scope, window)
+    ranked = newest_ranked(items, query, scope, window, sample)
     if ranked is not None:
         return _by_ids(items, ranked[offset : offset + size])
     newest = models.Subquery(matching.ordered("date").values("id")[:window])
@@ -602,23 +611,21 @@ def _matches(items, query, scope, found, sort, offset, size) -> list:
     return _load(ranked.ordered("relevance")[offset : offset + size])
 
 
-def newest_ranked(items, query, scope, window: int) -> list | None:
+def newest_ranked(items, query, scope, window: int, sample: "Sample") -> list | None:
     """The ids of the newest `window` matches of a query with very many matches, in
     relevance order; None when the newest items hold too few matches.
 
     The newest items are read in date order (an index) and tested one by one, ranking each
-    match as it is read: for a common word this finds the window after a few thousand rows
-    (10 ms at 100,000 items), where collecting every match to sort them by date takes
-    45 ms and ranking them in a second query reads every vector again.
+    match as it is read, until the window is full: for a common word that is after a few
+    thousand rows (10 ms at 100,000 items), where collecting every match to sort them by
+    date takes 45 ms and ranking them in a second query reads every vector again. The
+    sample's share of matches says whether the window lies within the newest
+    MAX_PROBE * window items; if not, reading them would be wasted.
     """
-    probe = PROBE * window
-    rows = _probe(items, query, scope, window, probe)
-    if 0 < len(rows) < window:
-        # Too sparse among the newest: try once more, as deep as the density seen so far
-        # says is needed (with a margin), if that is not much deeper.
-        needed = math.ceil(probe * window / len(rows) * 1.3)
-        if needed <= MAX_PROBE * window:
-            rows = _probe(items, query, scope, window, needed)
+    share = sample.matches * sample.scale / max(_table_rows(), 1)
+    if share * MAX_PROBE < PROBE_MARGIN:
+        return None
+    rows = _probe(items, query, scope, window, MAX_PROBE * window)
     if len(rows) < window:
         return None
     # Ties keep date order (newest first), as ordered("relevance") does; sorted() is stable.
@@ -679,11 +686,16 @@ class Sample:
     scale: float  # table rows per sample row
 
     @property
-    def far_past_cap(self) -> bool:
-        """More matches than the cap with near certainty: the sample's count is four
-        standard deviations above what a total of exactly COUNT_CAP would give."""
-        expected = COUNT_CAP / self.scale
-        return self.matches > expected + 4 * math.sqrt(expected)
+    def estimate(self) -> int:
+        """The number of matches in the table, to two significant digits."""
+        total = round(self.matches * self.scale)
+        digits = max(0, len(str(total)) - 2)
+        return round(total, -digits)
+
+    @property
+    def estimates_count(self) -> bool:
+        """Enough matches, in the table and in the sample, to give an estimate as the count."""
+        return self.matches >= ESTIMATE_SAMPLE and self.matches * self.scale >= ESTIMATE_FROM
 
 
 def sampled_facets(matching) -> Sample:

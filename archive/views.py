@@ -16,7 +16,7 @@ from archive.api import current_source
 from archive.caching import public_page
 from archive.filters import ItemFilter, MeetingFilter, SearchForm
 from archive.models import AgendaItem, Committee, Meeting, Municipality, SourceDocument
-from archive.search import CONTROL, COUNT_CAP, run_search, year_bars
+from archive.search import CONTROL, run_search, year_bars
 from ingest.casenumbers import parse_case_number
 
 
@@ -82,7 +82,6 @@ def search(request):
     if results is not None:
         context |= {
             "bars": year_bars(results.facets.get("year", [])),
-            "cap": COUNT_CAP,
             "base_query": _query_without(request.GET, "page"),
             "facet_links": _facet_links(request.GET, results.facets),
         }

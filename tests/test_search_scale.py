@@ -8,10 +8,11 @@ import re
 import pytest
 from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count
 from django.db.models.functions import ExtractYear
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 
 from archive import search, versions
 from archive.models import AgendaItem, Meeting, SourceDocument
@@ -156,38 +157,72 @@ CAP, WINDOW, PAGE_SIZE = 5, 6, 3
 def capped(monkeypatch):
     """Limits small enough that a word in a third of the seeds is "very common"."""
     monkeypatch.setattr(search, "COUNT_CAP", CAP)
+    monkeypatch.setattr(search, "ESTIMATE_FROM", CAP)
+    monkeypatch.setattr(search, "ESTIMATE_SAMPLE", CAP)
     monkeypatch.setattr(search, "RANK_WINDOW", WINDOW)
 
 
-def test_very_common_word_gets_capped_count_and_sampled_facets(all_samples, capped):
+def rows_scanned(queries) -> bool:
+    """Whether a query read the matches' rows (search.ROW) to count them."""
+    scan = 'SELECT "archive_agendaitem"."id" AS "id", "archive_agendaitem"."meeting_date" AS'
+    return any(q["sql"].startswith(scan) for q in queries)
+
+
+def test_very_common_word_gets_estimated_count_and_sampled_facets(
+    client, all_samples, capped, django_assert_num_queries
+):
     items = AgendaItem.objects.public()
-    results = run_search(items, {"q": COMMON, "page_size": PAGE_SIZE})
     matches = items.search(Query.prepare(COMMON))
     assert matches.count() > 2 * CAP
-    assert (results.count, results.count_is_exact, results.facets_are_exact) == (CAP, False, False)
+    with django_assert_num_queries(8) as context:
+        results = run_search(items, {"q": COMMON, "page_size": PAGE_SIZE})
+    # No query reads the matches' rows to count them: the sample gives the count.
+    assert not rows_scanned(context.captured_queries)
     # 54 items: the sample is the whole table, so the estimates are the exact counts.
-    assert facet_counts(results.facets) == orm_facets(matches)
+    assert (results.count, results.count_is_exact) == (matches.count(), False)
+    assert (results.facets_are_exact, facet_counts(results.facets)) == (False, orm_facets(matches))
+    html = client.get("/soeg/", {"q": COMMON}).content.decode()
+    assert f"Ca. {matches.count()} punkter fundet" in html
 
 
-# The first probe finds the window; it does not but a deeper second one does; neither may
-# go deep enough and all matches are sorted by date instead.
+def test_a_word_below_the_estimate_threshold_is_counted_exactly(all_samples, monkeypatch):
+    monkeypatch.setattr(search, "ESTIMATE_SAMPLE", 1)
+    items = AgendaItem.objects.public()
+    count = items.search(Query.prepare(COMMON)).count()
+    monkeypatch.setattr(search, "ESTIMATE_FROM", count + 1)
+    with CaptureQueriesContext(connection) as context:
+        results = run_search(items, {"q": COMMON})
+    assert rows_scanned(context.captured_queries)
+    assert (results.count, results.count_is_exact, results.facets_are_exact) == (count, True, True)
+    monkeypatch.setattr(search, "ESTIMATE_FROM", count)
+    versions.bump()  # a fresh search, not the cached one
+    assert run_search(items, {"q": COMMON}).count_is_exact is False
+
+
+@pytest.mark.parametrize(("matches", "scale", "estimate"), [(123, 41.7, 5100), (3, 1.0, 3)])
+def test_estimates_are_rounded_to_two_digits(matches, scale, estimate):
+    assert search.Sample({}, matches, scale).estimate == estimate
+
+
+# The newest items hold the window; they do not; the sample says they cannot, so they are
+# not even read. Without the window, all matches are sorted by date instead.
 @pytest.mark.parametrize(
-    ("probe", "max_probe", "probe_suffices"), [(4, 20, True), (1, 20, False), (1, 1, False)]
+    ("max_probe", "margin", "probe_suffices"), [(20, 1.3, True), (1, 0, False), (2, 1.3, False)]
 )
 def test_very_common_word_ranks_its_newest_matches(
-    all_samples, capped, monkeypatch, probe, max_probe, probe_suffices
+    all_samples, capped, monkeypatch, max_probe, margin, probe_suffices
 ):
-    monkeypatch.setattr(search, "PROBE", probe)
     monkeypatch.setattr(search, "MAX_PROBE", max_probe)
+    monkeypatch.setattr(search, "PROBE_MARGIN", margin)
     items = AgendaItem.objects.public()
     results = run_search(items, {"q": COMMON, "page_size": PAGE_SIZE})
 
     by_date = ("-meeting_date", "-meeting_id", "position")
     rows = items.search(Query.prepare(COMMON)).order_by(*by_date)
     rows = list(rows.values_list("id", "exact", "rank", "meeting_date", "meeting_id", "position"))
-    # Whether the newest PROBE * window items hold a window of matches, or the search must
-    # fall back to sorting all matches by date.
-    probed = set(items.order_by(*by_date).values_list("id", flat=True)[: probe * WINDOW])
+    # Whether the newest MAX_PROBE * window items hold a window of matches, or the search
+    # must fall back to sorting all matches by date.
+    probed = set(items.order_by(*by_date).values_list("id", flat=True)[: max_probe * WINDOW])
     assert (len(probed & {r[0] for r in rows}) >= WINDOW) is probe_suffices
     newest_ranked = relevance_order(rows[:WINDOW])[:PAGE_SIZE]
     # The window matters: ranking every match, or none, would show another page.
