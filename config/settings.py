@@ -123,7 +123,15 @@ STATEMENT_TIMEOUT_MS = int(os.environ.get("STATEMENT_TIMEOUT_MS", "15000"))
 # waits for its turn before the reader gets a 503 with Retry-After.
 SEARCH_CONCURRENCY = int(os.environ.get("SEARCH_CONCURRENCY", "1"))
 SEARCH_QUEUE_SECONDS = float(os.environ.get("SEARCH_QUEUE_SECONDS", "10"))
-DATABASES["default"]["OPTIONS"] = {"options": f"-c statement_timeout={STATEMENT_TIMEOUT_MS}"}
+# Every query serves one web request among many on a small machine: no parallel workers
+# (they multiply one search's CPU while page views wait for a core) and no JIT (its
+# compile time exceeds what it saves on queries this short). See docs/performance.md.
+DATABASES["default"]["OPTIONS"] = {
+    "options": (
+        f"-c statement_timeout={STATEMENT_TIMEOUT_MS} -c jit=off "
+        "-c max_parallel_workers_per_gather=0"
+    )
+}
 DATABASES["default"]["TEST"] = {"NAME": os.environ.get("TEST_DATABASE_NAME") or None}
 
 # Search results and compound-word expansions are cached under the archive's content

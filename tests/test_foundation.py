@@ -77,19 +77,40 @@ def test_settings_use_copenhagen_time_and_danish(settings):
 
 
 def test_embedded_database_keeps_its_data_between_runs(tmp_path):
-    """Two separate runs of the wrapper share one data directory and see each other's data."""
-    env = {**os.environ, "EMBEDDED_PGDATA": str(tmp_path / "pgdata"), "EMBEDDED_DATABASE": "probe"}
+    """Two separate runs of the wrapper share one data directory and see each other's data,
+    on a server given the shared buffers asked for (set, and restarted, on the first run)."""
+    env = {
+        **os.environ,
+        "EMBEDDED_PGDATA": str(tmp_path / "pgdata"),
+        "EMBEDDED_DATABASE": "probe",
+        "EMBEDDED_SHARED_BUFFERS": "160MB",
+    }
     env.pop("DATABASE_URL", None)
     script = (
         "import os, psycopg; c = psycopg.connect(os.environ['DATABASE_URL'], autocommit=True); "
         "c.execute('CREATE TABLE IF NOT EXISTS seen (n int)'); "
         "c.execute('INSERT INTO seen VALUES (1)'); "
-        "print(c.execute('SELECT count(*) FROM seen').fetchone()[0])"
+        "print(c.execute('SELECT count(*) FROM seen').fetchone()[0], "
+        "c.execute('SHOW shared_buffers').fetchone()[0])"
     )
     command = [sys.executable, "-m", "config.embedded_db", "--", sys.executable, "-c", script]
     first = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     second = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert first.returncode == 0, first.stderr
-    assert (first.stdout.strip(), second.stdout.strip()) == ("1", "2")
+    assert (first.stdout.strip(), second.stdout.strip()) == ("1 160MB", "2 160MB")
     # The server stopped when the last user left: no postmaster.pid remains.
     assert not (tmp_path / "pgdata" / "postmaster.pid").exists()
+
+
+@pytest.mark.django_db
+def test_database_sessions_run_without_parallel_workers_or_jit():
+    """Web queries share two cores with each other: no query may take several (see settings)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW max_parallel_workers_per_gather")
+        workers = cursor.fetchone()[0]
+        cursor.execute("SHOW jit")
+        jit = cursor.fetchone()[0]
+        cursor.execute("SHOW statement_timeout")
+        timeout = cursor.fetchone()[0]
+    assert (workers, jit) == ("0", "off")
+    assert timeout != "0"

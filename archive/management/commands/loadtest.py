@@ -18,7 +18,7 @@ class Command(BaseCommand):
             "--url", help="en kørende server på 127.0.0.1 (ellers startes gunicorn)"
         )
         parser.add_argument("--duration", type=float, default=60, help="sekunder (standard 60)")
-        parser.add_argument("--rate", type=float, default=50, help="forespørgsler pr. sekund")
+        parser.add_argument("--rate", type=float, default=60, help="forespørgsler pr. sekund")
         parser.add_argument(
             "--workers", type=int, default=64, help="samtidige klienter (forbindelser)"
         )
