@@ -528,8 +528,10 @@ def search(request):
     """The search page's results as JSON: same parameters, same order, same pages."""
     form, filterset = search_forms(clean_params(request.GET))
     results = run_search(filterset.qs, form.cleaned_data)
-    data = envelope(request, results.page, results.page_size, results.count, results.count_is_exact)
-    data["pages"] = results.pages
+    # Pages (and the next link) stop at the count cap; the count itself may be an estimate.
+    capped = min(results.count, COUNT_CAP)
+    data = envelope(request, results.page, results.page_size, capped, results.count_is_exact)
+    data["count"] = results.count
     return JsonResponse(
         data
         | {

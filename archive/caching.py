@@ -9,6 +9,7 @@ answers from the database and logs a warning.
 import functools
 import hashlib
 import logging
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
@@ -24,7 +25,10 @@ logger = logging.getLogger(__name__)
 
 CACHE_SECONDS = 600
 # A page larger than this is rendered each time rather than crowding out smaller ones.
-MAX_PAGE_BYTES = 512 * 1024
+MAX_PAGE_BYTES = 256 * 1024
+# What a response is made from besides the data: a deploy that changes any of it must not
+# be served pages rendered by the code before it (a shared cache outlives the deploy).
+RELEASE_SOURCES = ("archive", "config", "ingest", "templates", "static", "locale")
 
 
 def cache_get(key):
@@ -45,26 +49,44 @@ def cache_set(key, value):
 
 def key_for(kind: str, *parts) -> str:
     # The database name keeps a shared cache from mixing two archives (or a test run).
-    parts = (connection.settings_dict["NAME"], get_language(), *parts)
+    parts = (release(), connection.settings_dict["NAME"], get_language(), *parts)
     return f"{kind}:" + hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
-def public_page(view):
+@functools.cache
+def release() -> str:
+    """A fingerprint of the code, templates and static files this process serves."""
+    digest = hashlib.sha256()
+    base = Path(settings.BASE_DIR)
+    for folder in RELEASE_SOURCES:
+        for path in sorted((base / folder).rglob("*")):
+            if path.is_file() and path.suffix != ".pyc":
+                digest.update(str(path.relative_to(base)).encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def public_page(view=None, *, query=True):
     """Serve the view's response from the cache for readers without a session.
 
     Most traffic is anonymous readers asking for what others asked a moment ago: the same
     search, the same agenda item. A cache hit costs one small query (the version) instead
     of rendering. Editors (a session or messages cookie) always get a fresh page, and a
     response that sets or varies on cookies is never stored, so nothing personal is ever
-    served to anyone else.
+    served to anyone else. A view that reads no query parameters says `query=False`: its
+    page is then stored once, whatever a link appends (`?utm_source=...`).
     """
+    if view is None:
+        return functools.partial(public_page, query=query)
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
         if not _cacheable_request(request):
             return view(request, *args, **kwargs)
+        path = request.get_full_path() if query else request.path
         with versions.pinned() as version:
-            key = key_for("page", version, request.get_host(), request.get_full_path())
+            # The scheme and host: pages carry absolute permalinks.
+            key = key_for("page", version, request.scheme, request.get_host(), path)
             stored = cache_get(key)
             if stored is not None:
                 return _response(stored)

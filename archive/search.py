@@ -455,6 +455,9 @@ class Results:
     items: list
     count: int = 0
     count_is_exact: bool = True
+    # Not exact either way: an estimate from the table sample ("Ca. 65.000"), or else the
+    # cap itself, meaning "more than" ("Mere end 10.000").
+    count_is_estimate: bool = False
     facets: dict = field(default_factory=dict)
     # False when the facet counts are estimates from a sample (exactly when the count is capped).
     facets_are_exact: bool = True
@@ -472,6 +475,7 @@ class Found:
 
     count: int = 0
     count_is_exact: bool = True
+    count_is_estimate: bool = False
     facets: dict = field(default_factory=dict)
     facets_are_exact: bool = True
     suggestion: str = ""
@@ -507,7 +511,15 @@ def run_search(items, params: dict) -> Results:
                 cache_set(key, found)
     if page_items is None:
         page_items = _by_ids(items, found.page_ids)
-    for name in ("count", "count_is_exact", "facets", "facets_are_exact", "suggestion", "message"):
+    for name in (
+        "count",
+        "count_is_exact",
+        "count_is_estimate",
+        "facets",
+        "facets_are_exact",
+        "suggestion",
+        "message",
+    ):
         setattr(results, name, getattr(found, name))
     attach_snippets(page_items, found.headlines)
     results.items = page_items
@@ -597,9 +609,10 @@ def _matches(items, query, scope, found, sort, offset, size) -> list:
             newest = items.filter(id__in=[r[0] for r in rows[:window]])
             return _load(newest.ranked(query, scope).ordered("relevance")[offset : offset + size])
     sample = sample or sampled_facets(matching)
-    # Past the cap by counting, the count is at least the cap whatever the sample says.
-    estimate = sample.estimate if sample.estimates_count else max(sample.estimate, COUNT_CAP)
-    found.count, found.count_is_exact = estimate, False
+    # Past the cap by counting, the count is more than the cap whatever the sample says.
+    found.count_is_exact = False
+    found.count_is_estimate = sample.estimates_count or sample.estimate > COUNT_CAP
+    found.count = sample.estimate if found.count_is_estimate else COUNT_CAP
     found.facets, found.facets_are_exact = sample.facets, False
     if by_date:
         return _load(matching.ordered("date")[offset : offset + size])

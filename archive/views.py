@@ -40,7 +40,7 @@ def published_meetings():
     return Meeting.objects.filter(published=True).select_related("committee__municipality")
 
 
-@public_page
+@public_page(query=False)
 def home(request):
     latest = published_meetings().annotate(item_count=Count("items"))[:10]
     # One row per municipality: a national archive has about a thousand committees, which
@@ -167,7 +167,7 @@ def meeting_list(request):
     )
 
 
-@public_page
+@public_page(query=False)
 def meeting_detail(request, pk):
     meeting = get_object_or_404(
         published_meetings().prefetch_related(
@@ -192,7 +192,7 @@ def meeting_original(request, pk):
     return response
 
 
-@public_page
+@public_page(query=False)
 def item_detail(request, meeting_id, position):
     item = get_object_or_404(
         AgendaItem.objects.public()
@@ -250,7 +250,7 @@ def _resolve_references(item):
     ]
 
 
-@public_page
+@public_page(query=False)
 def case_detail(request, case_number):
     case_number = CONTROL.sub("", case_number)[:100]
     parsed = parse_case_number(case_number)
@@ -270,7 +270,7 @@ def case_detail(request, case_number):
     )
 
 
-@public_page
+@public_page(query=False)
 def municipality_detail(request, slug):
     municipality = get_object_or_404(Municipality, slug=slug)
     committees = municipality.committees.annotate(
@@ -283,7 +283,7 @@ def municipality_detail(request, slug):
     )
 
 
-@public_page
+@public_page(query=False)
 def committee_detail(request, municipality, slug):
     committee = get_object_or_404(
         Committee.objects.select_related("municipality"), municipality__slug=municipality, slug=slug

@@ -53,13 +53,19 @@ def tune(server):
 
     wanted = shared_buffers()
     with psycopg.connect(database_url(server, "postgres"), autocommit=True) as conn:
-        current, target = conn.execute(
-            "SELECT pg_size_bytes(current_setting('shared_buffers')), pg_size_bytes(%s)",
-            [wanted],
-        ).fetchone()
-        if current == target:
+        try:
+            current, target = conn.execute(
+                "SELECT pg_size_bytes(current_setting('shared_buffers')), pg_size_bytes(%s)",
+                [wanted],
+            ).fetchone()
+            if current == target:
+                return
+            conn.execute(
+                sql.SQL("ALTER SYSTEM SET shared_buffers = {}").format(sql.Literal(wanted))
+            )
+        except psycopg.Error as error:
+            print(f"Advarsel: shared_buffers={wanted} afvist: {error}", file=sys.stderr)
             return
-        conn.execute(sql.SQL("ALTER SYSTEM SET shared_buffers = {}").format(sql.Literal(wanted)))
     restart_if_alone(server)
 
 
@@ -71,14 +77,33 @@ def restart_if_alone(server):
         if server.global_process_id_list.get() != [os.getpid()]:
             return
         # restart reuses the socket options the server was started with (postmaster.opts).
-        pg_ctl(
-            ["-w", "-l", str(server.log), "restart"],
-            pgdata=server.pgdata,
-            user=server.system_user,
-            timeout=60,
-        )
+        try:
+            pg_ctl(
+                ["-w", "-l", str(server.log), "restart"],
+                pgdata=server.pgdata,
+                user=server.system_user,
+                timeout=120,
+            )
+        except (subprocess.CalledProcessError, subprocess.TimeoutExpired):
+            # A setting the machine cannot honour must not keep the server down for good:
+            # forget it and start as before.
+            forget_setting(server.pgdata, "shared_buffers")
+            print(
+                "Advarsel: PostgreSQL kunne ikke genstarte med shared_buffers="
+                f"{shared_buffers()}; starter med standardindstillingen.",
+                file=sys.stderr,
+            )
+            server.ensure_postgres_running()
+            return
         # The library stops the server at exit through the process it remembers.
         server._postmaster_info = PostmasterInfo.read_from_pgdata(server.pgdata)
+
+
+def forget_setting(pgdata: Path, name: str):
+    """Remove an ALTER SYSTEM setting while the server is down (postgresql.auto.conf)."""
+    auto = pgdata / "postgresql.auto.conf"
+    kept = [line for line in auto.read_text().splitlines() if not line.startswith(f"{name} ")]
+    auto.write_text("\n".join(kept) + "\n")
 
 
 def database_url(server, name):

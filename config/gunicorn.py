@@ -3,7 +3,9 @@
 import os
 
 workers = int(os.environ.get("WEB_CONCURRENCY", "3"))
-threads = int(os.environ.get("GUNICORN_THREADS", "2"))
+# More threads than search slots (SEARCH_CONCURRENCY): a search waiting its turn must not
+# leave a cached page with no thread to serve it.
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 # A request that takes longer than this is killed rather than holding a worker forever.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 20

@@ -114,3 +114,22 @@ def test_database_sessions_run_without_parallel_workers_or_jit():
         timeout = cursor.fetchone()[0]
     assert (workers, jit) == ("0", "off")
     assert timeout != "0"
+
+
+def test_embedded_database_runs_with_defaults_when_its_memory_setting_is_refused(tmp_path):
+    env = {
+        **os.environ,
+        "EMBEDDED_PGDATA": str(tmp_path / "pgdata"),
+        "EMBEDDED_DATABASE": "probe",
+        "EMBEDDED_SHARED_BUFFERS": "rigtig meget",
+    }
+    env.pop("DATABASE_URL", None)
+    script = (
+        "import os, psycopg; c = psycopg.connect(os.environ['DATABASE_URL']); "
+        "print(c.execute('SHOW shared_buffers').fetchone()[0])"
+    )
+    command = [sys.executable, "-m", "config.embedded_db", "--", sys.executable, "-c", script]
+    result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "128MB"
+    assert "shared_buffers=rigtig meget afvist" in result.stderr

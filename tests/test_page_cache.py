@@ -41,6 +41,51 @@ def test_a_repeated_page_costs_one_query_and_is_the_same(
         assert again[header] == first[header]
 
 
+def test_appended_query_parameters_share_the_page_of_a_view_that_reads_none(
+    client, all_samples, django_assert_num_queries
+):
+    url = an_item().get_absolute_url()
+    first = client.get(url + "?utm_source=nyhedsbrev")
+    with django_assert_num_queries(1):  # the content version: the same stored page
+        again = client.get(url + "?utm_source=facebook&x=1")
+    assert again.content == first.content
+
+
+def test_a_search_with_other_parameters_is_its_own_page(client, all_samples):
+    budget = client.get("/soeg/", {"q": "budget"}).content
+    assert client.get("/soeg/", {"q": "skole"}).content != budget
+
+
+def test_a_new_release_does_not_serve_pages_of_the_old_one(
+    client, all_samples, monkeypatch, django_assert_max_num_queries
+):
+    from archive import caching
+
+    url = an_item().get_absolute_url()
+    client.get(url)
+    monkeypatch.setattr(caching, "release", lambda: "a-new-deploy")
+    with django_assert_max_num_queries(50) as context:
+        client.get(url)
+    assert len(context.captured_queries) > 1  # rendered again
+
+
+def test_the_release_fingerprint_covers_templates(settings, tmp_path):
+    from archive import caching
+
+    (tmp_path / "templates").mkdir()
+    page = tmp_path / "templates" / "page.html"
+    page.write_text("før")
+    settings.BASE_DIR = tmp_path
+    caching.release.cache_clear()
+    try:
+        before = caching.release()
+        page.write_text("efter")
+        caching.release.cache_clear()
+        assert caching.release() != before
+    finally:
+        caching.release.cache_clear()
+
+
 def test_the_view_own_headers_are_kept(client, all_samples):
     first = client.get("/api/v1/openapi.json")
     again = client.get("/api/v1/openapi.json")

@@ -199,6 +199,29 @@ def test_a_word_below_the_estimate_threshold_is_counted_exactly(all_samples, mon
     assert run_search(items, {"q": COMMON}).count_is_exact is False
 
 
+def test_browsing_past_the_cap_says_more_than_not_about(client, all_samples, capped):
+    """Without a query the count stops at the cap: that is a lower bound, not an estimate."""
+    results = run_search(AgendaItem.objects.public(), {})
+    assert (results.count, results.count_is_exact, results.count_is_estimate) == (CAP, False, False)
+    html = client.get("/soeg/").content.decode()
+    assert f"Mere end {CAP} punkter fundet" in html
+    assert "Ca. " not in html
+
+
+def test_api_pages_and_next_link_stop_at_the_cap(client, all_samples, capped, monkeypatch):
+    from archive import api
+
+    monkeypatch.setattr(api, "COUNT_CAP", CAP)
+    matches = AgendaItem.objects.public().search(Query.prepare(COMMON)).count()
+    first = client.get("/api/v1/search", {"q": COMMON, "page_size": 2}).json()
+    # The count is the estimate; the pages cover only the first CAP matches.
+    assert (first["count"], first["count_is_exact"]) == (matches, False)
+    assert first["pages"] == -(-CAP // 2)
+    last = client.get("/api/v1/search", {"q": COMMON, "page_size": 2, "page": first["pages"]})
+    assert last.json()["next"] is None
+    assert "page=2" in first["next"]
+
+
 @pytest.mark.parametrize(("matches", "scale", "estimate"), [(123, 41.7, 5100), (3, 1.0, 3)])
 def test_estimates_are_rounded_to_two_digits(matches, scale, estimate):
     assert search.Sample({}, matches, scale).estimate == estimate
