@@ -14,6 +14,8 @@ MONTHS = {
 MONTH_NAMES = "|".join(sorted(MONTHS, key=len, reverse=True))
 
 WRITTEN = re.compile(rf"\b(\d{{1,2}})\.?\s*({MONTH_NAMES})\.?\s+(\d{{4}})\b", re.I)
+# "04-februar-2026", "4-feb-2026" (older KMD systems)
+HYPHENATED = re.compile(rf"\b(\d{{1,2}})-({MONTH_NAMES})\.?-(\d{{4}})\b", re.I)
 NUMERIC = re.compile(r"(?<![\d.])(\d{1,2})[-./](\d{1,2})[-./](\d{4})(?![\d])")
 MONTH_FIRST = re.compile(rf"\b({MONTH_NAMES})\.?\s+(\d{{1,2}}),?\s+(\d{{4}})\b", re.I)
 ISO = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
@@ -26,6 +28,7 @@ TIME_LABEL = re.compile(
 
 DATE_PATTERNS = (
     (WRITTEN, lambda m: (int(m[3]), MONTHS[m[2].lower()], int(m[1]))),
+    (HYPHENATED, lambda m: (int(m[3]), MONTHS[m[2].lower()], int(m[1]))),
     (MONTH_FIRST, lambda m: (int(m[3]), MONTHS[m[1].lower()], int(m[2]))),
     (ISO, lambda m: (int(m[1]), int(m[2]), int(m[3]))),
     (NUMERIC, lambda m: (int(m[3]), int(m[2]), int(m[1]))),

@@ -38,7 +38,9 @@ ROLE = re.compile(
     re.I,
 )
 # "Suppleant for Lene Dalgaard (A)", "sag 5-7": notes about an entry, not people.
-NOT_A_PERSON = re.compile(r"^(?:suppleant|stedfortræder|vikar)\s+for\b|^(?:sag|pkt|punkt)\b", re.I)
+NOT_A_PERSON = re.compile(
+    r"^(?:suppleant|stedfortræder|vikar)\s+for\b|^(?:sag|pkt|punkt)\b|^(?:ingen|intet|-)$", re.I
+)
 # "... den 12. marts 2024 kl. 15.00 i Byrådssalen"
 TRAILING_PLACE = re.compile(
     r"\bkl\.?\s*\d{1,2}[.:]\d{2}\s*,?\s*(?:i|på)\s+(?P<place>[A-ZÆØÅ].{2,100})$"
@@ -143,7 +145,7 @@ def _block(lines, index):
         index += 1
     taken = []
     while index < len(lines) and squash(lines[index]) and not LABEL.match(squash(lines[index])):
-        taken.append(re.sub(r"^[-–•*·]\s*", "", squash(lines[index])))
+        taken.append(re.sub(r"^[-–—•*·▪■●◦‣∙○□➢➤►]\s*", "", squash(lines[index])))
         index += 1
     return ", ".join(taken), index
 

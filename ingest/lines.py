@@ -26,7 +26,9 @@ PAGE_FURNITURE = re.compile(
 
 CASE_LABEL = re.compile(
     r"^(?:sagsnr|sags\s*nr|sagsnummer|sagsid|sag\s*nr|j\.\s*nr|jnr|journalnr|journalnummer|"
-    r"journal\s*nr|dok\.?\s*nr|acadre\s*sagsnr|sbsys\s*sagsnr)\.?\s*:?\s*(?P<number>[^\s].*?)"
+    r"journal\s*nr|dok\.?\s*nr|acadre\s*sagsnr|sbsys\s*sagsnr"
+    # "Sag 306-2025-600", "Dok. 306-2026-14521" (PolWeb): only before a number
+    r"|sag(?=\s*:?\s*\d)|dok(?=\.?\s*:?\s*\d))\.?\s*:?\s*(?P<number>[^\s].*?)"
     r"(?:\s+(?:sagsbehandler|sagsansvarlig)\s*:?\s*(?P<worker>.*))?$",
     re.I,
 )
@@ -40,7 +42,7 @@ GROUP = re.compile(r"^[A-H]\.\s+[A-ZÆØÅ][^.]{2,60}$")
 # A line of attached file names ("Arbejdsplan_2025.pdf Strategi.pdf").
 FILE_NAMES = re.compile(r"^(?:\S+\.(?:pdf|docx?|xlsx?|pptx?|odt|png|jpe?g)\s*)+$", re.I)
 CLOSERS = re.compile(
-    r"^(?:mødet\s+(?:blev\s+)?(?:hævet|sluttede|afsluttet)|underskrift(?:er|sblad|sside)?\s*:?$|"
+    r"^(?:mødet\s+(?:blev\s+)?(?:hævet|sluttede|slut|afsluttet)|underskrift(?:er|sblad|sside)?\s*:?$|"
     r"referent\s*:|til\s+toppen$)",
     re.I,
 )

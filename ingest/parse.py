@@ -18,7 +18,7 @@ from ingest.header import infer_municipality, normalize_municipality, parse_head
 from ingest.parsed import Item, Meeting, ParsedDocument, Reference
 from ingest.sections import DECISION, heading_of, parse_body
 
-PARSER_VERSION = "1.0"
+PARSER_VERSION = "1.1"
 log = logging.getLogger(__name__)
 
 PUNKT = re.compile(
@@ -36,6 +36,12 @@ SAG_NR_AFTER = re.compile(
     r"^(?P<title>.{3,300}?)\s*[-–,(\[]?\s*\bsag\s*nr\.?\s*(?P<number>\d{1,5})\s*[)\]]?$", re.I
 )
 SAG_NR_LINE = re.compile(r"^sag\s*nr\.?\s*(?P<number>\d{1,5})$", re.I)
+# "Lukkede punkter" / "Åbne punkter": the items below are closed (or open) ones.
+PRIVACY_GROUP = re.compile(
+    r"^(?:(?:(?P<closed>lukkede?)|åbne?)\s+(?:dagsordens)?(?:punkter|sager)"
+    r"|(?:til\s+behandling\s*[-–:]?\s*)?for\s+(?:(?P<doors>lukkede)|åbne)\s+døre)(?:\s*:)?$",
+    re.I,
+)
 CLOSED_PREFIX = re.compile(r"^lukket(?:\s+punkt)?\s*[:\-–.]\s*(?P<title>.*)$", re.I)
 CLOSED_SUFFIX = re.compile(
     r"^(?P<title>.*?)\s*(?:[(\[]\s*lukket(?:\s+punkt)?\s*[)\]]|[-–]\s*lukket(?:\s+punkt)?)$",
@@ -118,6 +124,7 @@ def parse_text(text: str, *, municipality=None, committee=None) -> Meeting:
     items = [
         build_item(position, head, lines, heads, groups) for position, head in enumerate(heads, 1)
     ]
+
     meeting = Meeting(
         municipality=_municipality(municipality, text, warnings),
         committee=_committee(committee, header.committee, warnings),
@@ -139,7 +146,14 @@ def parse_text(text: str, *, municipality=None, committee=None) -> Meeting:
 
 def remove_page_furniture(lines: list[str]) -> list[str]:
     """Drop page numbers and the header/footer lines repeated around them on every page."""
-    page_marks = [i for i, line in enumerate(lines) if L.PAGE_FURNITURE.match(line)]
+    running = _running_headers(lines)
+    if running:
+        lines = [_without_running(line, running) for line in lines]
+    page_marks = [
+        i
+        for i, line in enumerate(lines)
+        if L.PAGE_FURNITURE.match(line) or (line and _shape(line) in running)
+    ]
     near = Counter()
     for i in page_marks:
         for j in range(max(0, i - 3), min(len(lines), i + 4)):
@@ -161,6 +175,35 @@ def remove_page_furniture(lines: list[str]) -> list[str]:
         seen_first = seen_first or line == first
         kept.append(line)
     return kept
+
+
+# "Referat - Teknisk Udvalg - 03-02-2026 Side 4": a running header numbered without "af N".
+RUNNING_PAGE = re.compile(r"(?:^|\s)(?:side|page)\s+(?P<page>\d{1,4})$", re.I)
+
+
+def _running_headers(lines) -> dict[str, re.Pattern]:
+    """Lines ending in a page number whose shape recurs with other numbers: {shape: pattern}.
+
+    The pattern also finds the header where text extraction ran it into a paragraph."""
+    pages, examples = {}, {}
+    for line in lines:
+        match = RUNNING_PAGE.search(line) if 15 <= len(line) < 150 else None
+        if match and not L.PAGE_FURNITURE.match(line):
+            pages.setdefault(_shape(line), set()).add(match["page"])
+            examples.setdefault(_shape(line), line)
+    return {
+        shape: re.compile(re.sub(r"\d+", r"\\d{1,4}", re.escape(examples[shape])), re.I)
+        for shape, numbers in pages.items()
+        if len(numbers) >= 2
+    }
+
+
+def _without_running(line: str, running: dict) -> str:
+    if not line or _shape(line) in running:
+        return line
+    for pattern in running.values():
+        line = L.squash(pattern.sub(" ", line))
+    return line
 
 
 def _shape(line: str) -> str:
@@ -215,8 +258,17 @@ def _candidates(lines, index, toc):
         previous = _previous_nonblank(lines, index)
         if previous is not None:
             yield Head(previous, index + 1, int(match["number"]), lines[previous], "sag_nr")
-    if L.case_label(line) and nxt is not None:
-        yield Head(index, nxt + 1, None, lines[nxt], "case_opens")
+    previous = _previous_nonblank(lines, index)
+    # Two case lines in a row ("Sagsnr.: …" / "J.nr.: …") open one item, not two.
+    if (
+        L.case_label(line)
+        and nxt is not None
+        and not (previous is not None and L.case_label(lines[previous]))
+    ):
+        while nxt is not None and (L.case_label(lines[nxt]) or L.case_workers(lines[nxt])):
+            nxt = _next_nonblank(lines, nxt)
+        if nxt is not None:
+            yield Head(index, nxt + 1, None, lines[nxt], "case_opens")
     if toc and L.squash(line) in toc:
         yield Head(index, index + 1, None, line, "toc")
 
@@ -349,11 +401,13 @@ def build_item(position: int, head: Head, lines: list[str], heads: list[Head], g
     while end < stop and lines[end] and _continues_title(lines[end]):
         title = f"{title} {lines[end]}"
         end += 1
-    body_lines = lines[end:stop]
+    body_lines = [line for line in lines[end:stop] if not PRIVACY_GROUP.match(line)]
     closer = next((i for i, line in enumerate(body_lines) if L.CLOSERS.match(line)), None)
     if closer is not None and following is None:
         body_lines = body_lines[:closer]
     title, closed = _closed(L.squash(title))
+    # Below "Lukkede punkter" an item is closed even if it does not say so itself.
+    closed = closed or _under_closed_group(lines, head.index)
     if head.style == "case_opens":
         body_lines = [lines[head.index], *body_lines]
     body_lines = [lines[j] for j in head.extra] + body_lines
@@ -374,6 +428,14 @@ def build_item(position: int, head: Head, lines: list[str], heads: list[Head], g
     item.outcome = outcomes.overall(item.decision_parts, item.decision)
     item.references = find_references(" ".join([*body.sections, *body.sections.values()]))
     return item
+
+
+def _under_closed_group(lines, index) -> bool:
+    for line in reversed(lines[:index]):
+        match = PRIVACY_GROUP.match(line)
+        if match:
+            return bool(match["closed"] or match["doors"])
+    return False
 
 
 def _continues_title(line: str) -> bool:

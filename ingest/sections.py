@@ -29,6 +29,8 @@ KNOWN_HEADINGS = {
     r"|administrationens\s+indstilling|direktionens\s+indstilling|indstilling\s+fra\s+.{3,80}|forslag\s+til\s+beslutning",
     DECISION: r"beslutning(?:er)?(?:\s+(?:i|fra|på|af|den|d\.)\b.{0,120})?"
     r"|udvalgets\s+beslutning|.{3,60}s\s+beslutning(?:\s+den\b.{0,40})?|afgørelse"
+    # "Protokol:" (small municipalities' Word minutes)
+    r"|protokol"
     # "Beslutning Teknik- og Miljøudvalget den 11-06-2025" (Aabenraa)
     rf"|beslutning\s+\S.{{0,80}}?{BODY}\s+(?:den|d\.)\s+\S.{{0,30}}"
     # "Kultur- og Idrætsudvalget, 02-04-2025, pkt. 38" (Roskilde, Rødovre)
@@ -57,13 +59,13 @@ OTHER_RE = re.compile(rf"^(?:{OTHER_HEADINGS})$", re.I)
 INLINE = re.compile(
     r"^(?P<head>beslutning(?:er)?(?:\s+(?:i|fra|på|den)\s+[^:]{3,120})?|indstilling|resum[eé]"
     r"|sagsresum[eé]|økonomi|lovgrundlag|beslutningskompetence|kompetence|sagen\s+afgøres\s+af"
-    r"|bilag)"
+    r"|bilag|udvalgets\s+beslutning|afgørelse|protokol)"
     r"\s*:\s*(?P<rest>\S.*)$",
     re.I,
 )
 AUTHORITY_INLINE = re.compile(r"^(?P<head>sagen\s+afgøres\s+af)\s+(?P<rest>[A-ZÆØÅ].*)$")
 RECOMMENDS = re.compile(r"^.{3,160}?\bindstiller\b\s*[,:]?(?:\s*at\b.*)?$", re.I)
-BULLET = re.compile(r"^(?:[-–•*·]\s*)")
+BULLET = re.compile(r"^(?:[-–—•*·▪■●◦‣∙○□➢➤►]\s*)")
 # Words a sentence cannot end on; a paragraph ending on one was cut by a page break.
 GLUE_WORDS = "i|og|af|til|på|med|for|om|at|den|det|de|en|et|som|der|fra|ved|under|mellem|samt|eller"
 

@@ -319,3 +319,154 @@ def test_header_on_one_line_sag_headers_and_combined_page_lines():
         (1, "Godkendelse af dagsorden", "Godkendt."),
         (2, "Anlægsbevilling til cykelsti", "Anbefales over for byrådet."),
     ]
+
+
+# PolWeb page copy: bare "Sag" and "Dok." labels, bulleted members, nobody absent, a
+# running page header without "af N" (also run into a paragraph), items under
+# "Lukkede punkter", and "Protokol:" as the decision heading.
+POLWEB = """Odsherred Kommune
+Referat
+Byrådet
+Dato: Tirsdag den 04-februar-2026 kl. 19.00
+Sted: Byrådssalen
+Deltagere:
+▪ Karina Vincentz (C), borgmester
+■ Thomas Adelskov (A)
+• Lisbeth Nagel (F)
+Fraværende: Ingen
+
+1.       Spørgetid for borgerne
+Sag 306-2025-600
+Dok. 306-2026-14521
+
+Sagsfremstilling
+Byrådet indførte spørgetid i 2009.
+
+Protokol:
+Der var ingen spørgsmål.
+
+Referat - Byrådet - 04-02-2026 Side 2
+
+2.       Økonomi og ﬁnansiering af færgedriften
+Sag 306-2025-18826
+Dok. 306-2026-15002
+
+Sagsfremstilling
+Direktionen Referat - Byrådet - 04-02-2026 Side 3 orienterede om underskuddet.
+
+Protokol: Godkendt.
+
+Lukkede punkter
+
+3.       Salg af ejendom
+Sag 306-2025-9981
+
+Sagsfremstilling
+Fortroligt salg til navngiven køber.
+
+Protokol:
+Godkendt.
+
+Referat - Byrådet - 04-02-2026 Side 4
+
+Mødet slut kl. 20.05
+Karina Vincentz
+"""
+
+
+def test_polweb_minutes_with_bare_sag_labels_protokol_and_closed_group():
+    # Through the bytes entry point: ligatures are folded when the text is normalised.
+    meeting = parse_document(POLWEB.encode()).meeting
+    assert meeting.date == datetime.date(2026, 2, 4)
+    assert [p.name for p in meeting.participants] == [
+        "Karina Vincentz",
+        "Thomas Adelskov",
+        "Lisbeth Nagel",
+    ]
+    assert meeting.absent == []
+    items = meeting.items
+    assert [(i.number, i.title, i.closed) for i in items] == [
+        (1, "Spørgetid for borgerne", False),
+        (2, "Økonomi og finansiering af færgedriften", False),
+        (3, "Salg af ejendom", True),
+    ]
+    assert [i.case_number.printed for i in items][:2] == [
+        "306-2025-600",
+        "306-2025-18826",
+    ]
+    assert items[0].decision == "Der var ingen spørgsmål."
+    assert (items[1].decision, items[1].outcome) == ("Godkendt.", "approved")
+    # The running header is gone, also where it ran into a paragraph.
+    texts = " ".join(" ".join(i.sections.values()) for i in items)
+    assert "Side" not in texts
+    assert "Direktionen orienterede om underskuddet." in items[1].sections["case_text"]
+    assert "Lukkede punkter" not in texts
+    # A closed item publishes nothing, and the signature after the closer is not text.
+    assert (items[2].decision, items[2].sections) == ("", {})
+
+
+def test_two_case_lines_open_one_item_not_two():
+    text = """Ishøj Kommune
+REFERAT - Børne- og Skoleudvalget
+Dato: 03.02.2026 kl. 15.30
+
+1. Godkendelse af dagsorden
+Sagsnr.: 2026-000101
+J.nr.: 00.01.00-G01-5-25
+
+Beslutning:
+Godkendt.
+
+2. Sammenlægning af SFO og klub
+Sagsnr.: 2025-012345
+J.nr.: 17.15.00-P20-3-25
+
+Sagsfremstilling
+Forvaltningen foreslår en sammenlægning.
+
+Beslutning:
+Godkendt.
+
+3. Elevtal
+Sagsnr.: 2025-013990
+J.nr.: 17.01.00-G01-1-25
+
+Beslutning:
+Taget til efterretning.
+"""
+    items = parse(text).items
+    assert [(i.number, i.title) for i in items] == [
+        (1, "Godkendelse af dagsorden"),
+        (2, "Sammenlægning af SFO og klub"),
+        (3, "Elevtal"),
+    ]
+    assert [i.outcome for i in items] == ["approved", "approved", "noted"]
+
+
+def test_items_for_closed_doors_are_closed():
+    text = """Struer Kommune
+Referat
+Kommunalbestyrelsen
+Dato: 4. februar 2026 kl. 19.00
+
+Til behandling - for åbne døre
+
+11. Kvartalsrapport
+Sagsnr.: 00.30.14-S55-1-25
+
+Beslutning
+Taget til efterretning.
+
+Til behandling - for lukkede døre
+
+12. Salg af erhvervsgrund
+Sagsnr.: 13.00.00-G10-2-25
+
+Beslutning
+Godkendt.
+"""
+    items = parse(text).items
+    assert [(i.title, i.closed, i.decision) for i in items] == [
+        ("Kvartalsrapport", False, "Taget til efterretning."),
+        ("Salg af erhvervsgrund", True, ""),
+    ]

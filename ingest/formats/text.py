@@ -25,6 +25,9 @@ WORD = re.compile(r"\w+")
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 ODD_SPACES = re.compile(r"[\u00a0\u2000-\u200a\u202f\u205f\u3000]")
 INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
+# Typographic ligatures (Word and PDF exports): "ﬁnansiering" must read, and match, as
+# "finansiering".
+LIGATURES = str.maketrans({"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬆ": "st"})
 
 
 def decode(data: bytes) -> tuple[str, str]:
@@ -95,7 +98,7 @@ def _readings(word: str) -> list[str]:
 def normalize(text: str) -> str:
     """Unicode NFC, Unix newlines, no control characters, no odd spaces or trailing blanks."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = unicodedata.normalize("NFC", text)
+    text = unicodedata.normalize("NFC", text).translate(LIGATURES)
     text = CONTROL.sub("", text)
     text = INVISIBLE.sub("", text)
     text = ODD_SPACES.sub(" ", text)
