@@ -76,16 +76,22 @@ def test_settings_use_copenhagen_time_and_danish(settings):
     assert settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
 
 
-def test_embedded_database_keeps_its_data_between_runs(tmp_path):
-    """Two separate runs of the wrapper share one data directory and see each other's data,
-    on a server given the shared buffers asked for (set, and restarted, on the first run)."""
+def _embedded_run(tmp_path, script: str, shared_buffers: str):
+    """Run a Python script under the embedded-database wrapper with its own data folder."""
     env = {
         **os.environ,
         "EMBEDDED_PGDATA": str(tmp_path / "pgdata"),
         "EMBEDDED_DATABASE": "probe",
-        "EMBEDDED_SHARED_BUFFERS": "160MB",
+        "EMBEDDED_SHARED_BUFFERS": shared_buffers,
     }
     env.pop("DATABASE_URL", None)
+    command = [sys.executable, "-m", "config.embedded_db", "--", sys.executable, "-c", script]
+    return subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+
+
+def test_embedded_database_keeps_its_data_between_runs(tmp_path):
+    """Two separate runs of the wrapper share one data directory and see each other's data,
+    on a server given the shared buffers asked for (set, and restarted, on the first run)."""
     script = (
         "import os, psycopg; c = psycopg.connect(os.environ['DATABASE_URL'], autocommit=True); "
         "c.execute('CREATE TABLE IF NOT EXISTS seen (n int)'); "
@@ -93,9 +99,8 @@ def test_embedded_database_keeps_its_data_between_runs(tmp_path):
         "print(c.execute('SELECT count(*) FROM seen').fetchone()[0], "
         "c.execute('SHOW shared_buffers').fetchone()[0])"
     )
-    command = [sys.executable, "-m", "config.embedded_db", "--", sys.executable, "-c", script]
-    first = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
-    second = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    first = _embedded_run(tmp_path, script, "160MB")
+    second = _embedded_run(tmp_path, script, "160MB")
     assert first.returncode == 0, first.stderr
     assert (first.stdout.strip(), second.stdout.strip()) == ("1 160MB", "2 160MB")
     # The server stopped when the last user left: no postmaster.pid remains.
@@ -117,19 +122,11 @@ def test_database_sessions_run_without_parallel_workers_or_jit():
 
 
 def test_embedded_database_runs_with_defaults_when_its_memory_setting_is_refused(tmp_path):
-    env = {
-        **os.environ,
-        "EMBEDDED_PGDATA": str(tmp_path / "pgdata"),
-        "EMBEDDED_DATABASE": "probe",
-        "EMBEDDED_SHARED_BUFFERS": "rigtig meget",
-    }
-    env.pop("DATABASE_URL", None)
     script = (
         "import os, psycopg; c = psycopg.connect(os.environ['DATABASE_URL']); "
         "print(c.execute('SHOW shared_buffers').fetchone()[0])"
     )
-    command = [sys.executable, "-m", "config.embedded_db", "--", sys.executable, "-c", script]
-    result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    result = _embedded_run(tmp_path, script, "rigtig meget")
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "128MB"
     assert "shared_buffers=rigtig meget afvist" in result.stderr
