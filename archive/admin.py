@@ -31,9 +31,9 @@ from archive.models import AgendaItem, Committee, Meeting, Municipality, SourceD
 from archive.search import Query
 from ingest import store, upload
 from ingest.errors import IngestError
-from ingest.header import normalize_municipality
-from ingest.lines import squash
-from ingest.parse import PARSER_VERSION
+from ingest.parse.header import normalize_municipality
+from ingest.parse.lines import squash
+from ingest.pipeline import PARSER_VERSION
 
 log = logging.getLogger(__name__)
 UPLOAD_PERMISSION = "archive.upload_minutes"

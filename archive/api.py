@@ -23,7 +23,7 @@ from archive.caching import public_page
 from archive.filters import ItemFilter, MeetingFilter, SearchForm
 from archive.models import AgendaItem, Committee, Meeting, Municipality, Outcome, SourceDocument
 from archive.search import CONTROL, COUNT_CAP, run_search
-from ingest.casenumbers import parse_case_number
+from core.casenumbers import parse_case_number
 
 # The HTML meeting list shows 50 a page and the search page 20: the API defaults agree.
 MEETING_PAGE_SIZE = 50

@@ -10,11 +10,23 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from archive.search import AgendaItemQuerySet
+from core import bodies
+from core import outcomes as core_outcomes
 
 
 class Municipality(models.Model):
+    """A public body that publishes minutes: a municipality or one of the five regions."""
+
+    class Kind(models.TextChoices):
+        KOMMUNE = bodies.KOMMUNE, _("kommune")
+        REGION = bodies.REGION, _("region")
+
     name = models.CharField(_("navn"), max_length=100)
     slug = models.SlugField(_("kortnavn"), max_length=100)
+    # db_default: bulk loaders that COPY rows (perf's corpus generator) need not name it.
+    kind = models.CharField(
+        _("type"), max_length=10, choices=Kind.choices, db_default=bodies.KOMMUNE
+    )
 
     class Meta:
         verbose_name = _("kommune")
@@ -149,14 +161,16 @@ class Meeting(models.Model):
 
 
 class Outcome(models.TextChoices):
-    APPROVED = "approved", _("godkendt")
-    NOTED = "noted", _("taget til efterretning")
-    DISCUSSED = "discussed", _("drøftet")
-    POSTPONED = "postponed", _("udsat")
-    REJECTED = "rejected", _("afvist")
-    REFERRED = "referred", _("oversendt")
-    NONE = "none", _("ingen beslutning")
-    OTHER = "other", _("andet")
+    APPROVED = core_outcomes.Outcome.APPROVED.value, _("godkendt")
+    RECOMMENDED = core_outcomes.Outcome.RECOMMENDED.value, _("anbefalet")
+    NOTED = core_outcomes.Outcome.NOTED.value, _("taget til efterretning")
+    DISCUSSED = core_outcomes.Outcome.DISCUSSED.value, _("drøftet")
+    POSTPONED = core_outcomes.Outcome.POSTPONED.value, _("udsat")
+    REJECTED = core_outcomes.Outcome.REJECTED.value, _("afvist")
+    REFERRED = core_outcomes.Outcome.REFERRED.value, _("oversendt")
+    WITHHELD = core_outcomes.Outcome.WITHHELD.value, _("beslutning ikke frigivet")
+    NONE = core_outcomes.Outcome.NONE.value, _("ingen beslutning")
+    OTHER = core_outcomes.Outcome.OTHER.value, _("andet")
 
 
 def _vector(*fields, weight):
@@ -184,6 +198,16 @@ class AgendaItem(models.Model):
     meeting_date = models.DateField(_("mødedato"))
     position = models.PositiveSmallIntegerField(_("placering"))
     number = models.PositiveIntegerField(_("punktnummer"), null=True, blank=True)
+    # "3.1": the number as printed when it is not a plain one; the sub-item's parent item.
+    label = models.CharField(_("nummer som trykt"), max_length=20, blank=True, db_default="")
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("hovedpunkt"),
+    )
     title = models.TextField(_("titel"))
     closed = models.BooleanField(_("lukket punkt"), default=False)
     case_number = models.CharField(_("sagsnummer"), max_length=100, blank=True)
@@ -288,3 +312,85 @@ class Term(models.Model):
 
     def __str__(self):
         return self.word
+
+
+class StoredFile(models.Model):
+    """The bytes of an attachment, once per content (a bilag often recurs from committee to
+    committee), with the text read from it."""
+
+    class Text(models.TextChoices):
+        PENDING = "pending", _("venter")
+        LAYER = "layer", _("tekstlag")
+        OCR = "ocr", _("tekstgenkendt (OCR)")
+        NONE = "none", _("ingen tekst")
+        UNSUPPORTED = "unsupported", _("filtypen læses ikke")
+        FAILED = "failed", _("kunne ikke læses")
+
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    size = models.PositiveBigIntegerField(_("størrelse (bytes)"))
+    content_type = models.CharField(_("filtype"), max_length=100, blank=True)
+    data = models.BinaryField(_("indhold"))
+    page_count = models.PositiveIntegerField(_("sider"), null=True, blank=True)
+    text = models.TextField(_("tekst"), blank=True)
+    text_status = models.CharField(
+        _("tekst"), max_length=20, choices=Text.choices, default=Text.PENDING
+    )
+    created = models.DateTimeField(_("oprettet"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("fil")
+        verbose_name_plural = _("filer")
+        constraints = [models.UniqueConstraint(fields=["sha256"], name="storedfile_sha256_uniq")]
+
+    def __str__(self):
+        return self.sha256[:12]
+
+
+class Attachment(models.Model):
+    """A file as a meeting or an item refers to it: a bilag, or the item's own PDF."""
+
+    class Role(models.TextChoices):
+        BILAG = "bilag", _("bilag")
+        DOCUMENT = "document", _("dokument")
+
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("møde")
+    )
+    # Set to NULL when the item is replaced by a new version of the minutes: the file stays
+    # with the source document it came with.
+    item = models.ForeignKey(
+        AgendaItem,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="files",
+        verbose_name=_("dagsordenspunkt"),
+    )
+    source = models.ForeignKey(
+        SourceDocument,
+        on_delete=models.CASCADE,
+        related_name="attachments",
+        verbose_name=_("kildedokument"),
+    )
+    position = models.PositiveSmallIntegerField(_("placering"), default=0)
+    name = models.CharField(_("navn"), max_length=300)
+    role = models.CharField(_("rolle"), max_length=20, choices=Role.choices, default=Role.BILAG)
+    path = models.CharField(_("sti i eksporten"), max_length=500, blank=True)
+    url = models.URLField(_("adresse hos udgiveren"), max_length=500, blank=True)
+    file = models.ForeignKey(
+        StoredFile,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="attachments",
+        verbose_name=_("fil"),
+    )
+
+    class Meta:
+        verbose_name = _("bilag")
+        verbose_name_plural = _("bilag")
+        ordering = ["meeting", "item", "position"]
+        indexes = [models.Index(fields=["source", "position"], name="attachment_source_idx")]
+
+    def __str__(self):
+        return self.name

@@ -22,7 +22,7 @@ from django.utils.translation import gettext
 
 from archive import versions
 from archive.caching import cache_get, cache_set, key_for
-from ingest.casenumbers import normalize_query
+from core.casenumbers import normalize_query
 
 logger = logging.getLogger(__name__)
 

@@ -17,7 +17,7 @@ from archive.caching import public_page
 from archive.filters import ItemFilter, MeetingFilter, SearchForm
 from archive.models import AgendaItem, Committee, Meeting, Municipality, SourceDocument
 from archive.search import CONTROL, run_search, year_bars
-from ingest.casenumbers import parse_case_number
+from core.casenumbers import parse_case_number
 
 
 @never_cache

@@ -7,11 +7,20 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 
-from archive.models import AgendaItem, Committee, Meeting, Municipality, SourceDocument
+from archive.models import (
+    AgendaItem,
+    Attachment,
+    Committee,
+    Meeting,
+    Municipality,
+    SourceDocument,
+    StoredFile,
+)
 from archive.search import add_to_vocabulary, item_texts
+from core import bodies
 from ingest.errors import IngestError
-from ingest.parse import PARSER_VERSION, parse_document
 from ingest.parsed import ParsedDocument
+from ingest.pipeline import PARSER_VERSION, parse_document
 
 CREATED = "created"
 DUPLICATE = "duplicate"
@@ -56,8 +65,11 @@ def check_size(data: bytes, file_name: str):
 
 
 def find_duplicate(data: bytes) -> SourceDocument | None:
-    digest = hashlib.sha256(data).hexdigest()
-    return SourceDocument.objects.select_related("meeting").filter(sha256=digest).first()
+    return find_digest(hashlib.sha256(data).hexdigest())
+
+
+def find_digest(sha256: str) -> SourceDocument | None:
+    return SourceDocument.objects.select_related("meeting").filter(sha256=sha256).first()
 
 
 def store(parsed: ParsedDocument, data: bytes, *, replace=False, uploaded_by=None) -> Outcome:
@@ -67,7 +79,7 @@ def store(parsed: ParsedDocument, data: bytes, *, replace=False, uploaded_by=Non
             return _store(parsed, data, replace, uploaded_by)
     except IntegrityError:
         # Someone stored the same bytes a moment ago (concurrent upload of one file).
-        duplicate = find_duplicate(data)
+        duplicate = find_digest(parsed.sha256)
         if duplicate is None:
             raise
         return Outcome(DUPLICATE, duplicate.meeting, duplicate, parsed)
@@ -75,7 +87,7 @@ def store(parsed: ParsedDocument, data: bytes, *, replace=False, uploaded_by=Non
 
 def _store(parsed, data, replace, uploaded_by):
     m = parsed.meeting
-    committee = committee_for(m.municipality, m.committee)
+    committee = committee_for(m.municipality, m.committee, m.body_kind)
     meeting = Meeting.objects.select_for_update().filter(committee=committee, date=m.date).first()
     status = CREATED
     if meeting is not None:
@@ -117,11 +129,61 @@ def _store(parsed, data, replace, uploaded_by):
         status=SourceDocument.Status.SUPERSEDED, superseded_by=source
     )
     rows = AgendaItem.objects.bulk_create(item_rows(meeting, parsed))
+    link_parents(rows, parsed)
+    store_attachments(meeting, source, rows, parsed)
     add_to_vocabulary(["\n".join(item_texts(row).values()) for row in rows])
     return Outcome(status, meeting, source, parsed, list(m.warnings))
 
 
-def committee_for(municipality_name: str, committee_name: str) -> Committee:
+def link_parents(rows: list[AgendaItem], parsed: ParsedDocument):
+    """Sub-items ("3.1") point at their parent item, known by its position."""
+    by_position = {row.position: row for row in rows}
+    children = []
+    for item in parsed.meeting.items:
+        if item.parent is not None and item.parent in by_position:
+            child = by_position[item.position]
+            child.parent = by_position[item.parent]
+            children.append(child)
+    if children:
+        AgendaItem.objects.bulk_update(children, ["parent"])
+
+
+def store_attachments(meeting, source, rows, parsed: ParsedDocument):
+    """Every file the document carries or names, each stored once by its content."""
+    by_position = {row.position: row for row in rows}
+    links = []
+    for index, (position, attachment) in enumerate(parsed.all_files()):
+        links.append(
+            Attachment(
+                meeting=meeting,
+                item=by_position.get(position),
+                source=source,
+                position=index,
+                name=attachment.name[:300],
+                role=attachment.role,
+                path=attachment.path[:500],
+                url=attachment.url[:500],
+                file=stored_file(attachment),
+            )
+        )
+    Attachment.objects.bulk_create(links)
+
+
+def stored_file(attachment) -> StoredFile | None:
+    if attachment.data is None:
+        return None
+    file, _ = StoredFile.objects.get_or_create(
+        sha256=attachment.sha256,
+        defaults={
+            "size": len(attachment.data),
+            "content_type": attachment.content_type[:100],
+            "data": attachment.data,
+        },
+    )
+    return file
+
+
+def committee_for(municipality_name: str, committee_name: str, kind: str = "") -> Committee:
     """The committee, created with its municipality when new.
 
     get_or_create retries the lookup when a concurrent ingest created the row first.
@@ -131,7 +193,10 @@ def committee_for(municipality_name: str, committee_name: str) -> Committee:
         base = danish_slug(municipality_name.removesuffix(" Kommune")) or "kommune"
         municipality, _ = Municipality.objects.get_or_create(
             name=municipality_name,
-            defaults={"slug": _free_slug(Municipality.objects, base)},
+            defaults={
+                "slug": _free_slug(Municipality.objects, base),
+                "kind": kind or bodies.kind_of(municipality_name),
+            },
         )
     committee = municipality.committees.filter(name=committee_name).first()
     if committee is None:
@@ -175,6 +240,7 @@ def item_rows(meeting: Meeting, parsed: ParsedDocument) -> list[AgendaItem]:
                 meeting_date=meeting.date,
                 position=item.position,
                 number=item.number,
+                label=item.label[:20],
                 title=item.title,
                 closed=item.closed,
                 case_number=case.printed[:100] if case else "",
@@ -207,6 +273,20 @@ def item_rows(meeting: Meeting, parsed: ParsedDocument) -> list[AgendaItem]:
     return rows
 
 
+def relink_attachments(source, rows, parsed):
+    """After a re-parse: the source's stored files go to the new items of the same names.
+
+    A re-parse reads the original again; files that came with an export are kept as they
+    were stored, so only the link to the item is renewed."""
+    by_position = {row.position: row for row in rows}
+    names = {}
+    for position, attachment in parsed.all_files():
+        names.setdefault(attachment.name[:300], by_position.get(position))
+    for link in source.attachments.all():
+        link.item = names.get(link.name)
+        link.save(update_fields=["item"])
+
+
 @dataclass
 class Reparse:
     source: SourceDocument
@@ -235,6 +315,8 @@ def reparse(source: SourceDocument) -> Reparse:
         Meeting.objects.select_for_update().filter(pk=meeting.pk).first()
         meeting.items.all().delete()
         rows = AgendaItem.objects.bulk_create(item_rows(meeting, parsed))
+        link_parents(rows, parsed)
+        relink_attachments(source, rows, parsed)
         m = parsed.meeting
         meeting.kind, meeting.start_time, meeting.location = m.kind, m.time, m.location[:300]
         meeting.participants = [{"name": p.name, "party": p.party} for p in m.participants]

@@ -15,9 +15,7 @@ Django. Nothing of it travels through the browser but the random token.
 import base64
 import datetime
 import hashlib
-import multiprocessing
 import re
-import resource
 import time
 from dataclasses import dataclass, field
 from pathlib import PurePath
@@ -30,27 +28,39 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from archive.models import Meeting, Outcome, SourceDocument
-from ingest import formats, store
+from ingest import limits, pipeline, store
 from ingest.errors import IngestError
-from ingest.parse import parse_document
-from ingest.parsed import CaseNumber, DecisionPart, Item, ParsedDocument, Person, Reference
+from ingest.limits import Sandbox
+from ingest.parsed import (
+    CaseNumber,
+    DecisionPart,
+    Item,
+    ParsedDocument,
+    Person,
+    Reference,
+)
 from ingest.parsed import Meeting as ParsedMeeting
+from ingest.pipeline import parse_document
 
 # Time for parsing all files of one upload request. Keep it below the web server's request
 # timeout (GUNICORN_TIMEOUT, 30 s): a file that needs longer is refused, not left hanging.
 PARSE_SECONDS = 20
-CHILD_MEMORY_BYTES = 2 * 1024**3
 PENDING_SECONDS = 24 * 3600
 RECORD_KEY = "referatarkiv_upload"
+SLOW_UPLOAD = gettext_lazy(
+    "Det tog for lang tid at læse filen, så læsningen blev stoppet. Filen er "
+    "måske beskadiget eller meget stor: gem den som PDF igen fra kommunens "
+    "system, eller upload den alene. Hjælper det ikke, så kontakt en administrator."
+)
 
 # What a file name promises, by extension. `sniff` names text, Markdown included, "text".
 CLAIMS = {
-    ".pdf": formats.PDF,
-    ".html": formats.HTML,
-    ".htm": formats.HTML,
-    ".txt": formats.TEXT,
-    ".md": formats.TEXT,
-    ".markdown": formats.TEXT,
+    ".pdf": pipeline.PDF,
+    ".html": pipeline.HTML,
+    ".htm": pipeline.HTML,
+    ".txt": pipeline.TEXT,
+    ".md": pipeline.TEXT,
+    ".markdown": pipeline.TEXT,
 }
 # The ingest package's messages end in an English gloss: "(the file is empty)". Editors read
 # Danish; the gloss starts with one of these words.
@@ -61,9 +71,9 @@ ENGLISH_GLOSS = re.compile(
 
 def family_name(family: str) -> str:
     return {
-        formats.PDF: _("en PDF"),
-        formats.HTML: _("en webside (HTML)"),
-        formats.TEXT: _("almindelig tekst"),
+        pipeline.PDF: _("en PDF"),
+        pipeline.HTML: _("en webside (HTML)"),
+        pipeline.TEXT: _("almindelig tekst"),
     }[family]
 
 
@@ -101,7 +111,7 @@ def check(data: bytes, file_name: str) -> str:
             file_name,
         )
     try:
-        family = formats.sniff(data)
+        family = pipeline.sniff(data)
     except IngestError as error:
         raise IngestError(danish(error.message), file_name) from None
     claimed = CLAIMS.get(PurePath(file_name).suffix.lower())
@@ -111,7 +121,7 @@ def check(data: bytes, file_name: str) -> str:
 
 
 def _mismatch(file_name, claimed, family):
-    suffix = {formats.PDF: ".pdf", formats.HTML: ".html", formats.TEXT: ".txt"}[family]
+    suffix = {pipeline.PDF: ".pdf", pipeline.HTML: ".html", pipeline.TEXT: ".txt"}[family]
     return _(
         "Filen hedder „%(name)s“, men indeholder %(actual)s, ikke %(claimed)s. Det sker ofte, "
         "når en download er gået galt. Hent referatet igen fra kommunens hjemmeside; er "
@@ -136,42 +146,21 @@ def find_duplicate(sha256: str) -> SourceDocument | None:
 
 
 def parse_limited(data, file_name, *, municipality=None, committee=None, seconds=None):
-    """`parse_document` in a child process that is killed after `seconds`.
-
-    The child is spawned, not forked: it starts a fresh interpreter that imports only the
-    parser (no Django, no settings, no database connection inherited), so a hostile file can
-    neither hang this worker nor reach the database. Its memory is capped as well.
-    """
+    """`parse_document` in a limited child process (`ingest.limits`), killed after `seconds`."""
     seconds = PARSE_SECONDS if seconds is None else seconds
-    context = multiprocessing.get_context("spawn")
-    pool = context.Pool(1, initializer=resource.setrlimit, initargs=_memory_limit())
     try:
-        job = pool.apply_async(
-            parse_document,
-            (data,),
-            {"source": file_name, "municipality": municipality, "committee": committee},
-        )
-        return job.get(max(seconds, 0.001))
-    except multiprocessing.TimeoutError:
-        raise IngestError(
-            _(
-                "Det tog for lang tid at læse filen, så læsningen blev stoppet. Filen er "
-                "måske beskadiget eller meget stor: gem den som PDF igen fra kommunens "
-                "system, eller upload den alene. Hjælper det ikke, så kontakt en administrator."
-            ),
-            file_name,
-        ) from None
+        with Sandbox(seconds=seconds) as sandbox:
+            return sandbox.run(
+                parse_document,
+                data,
+                source=file_name,
+                municipality=municipality,
+                committee=committee,
+            )
     except IngestError as error:
+        if error.message.startswith(limits.TOO_SLOW[:30]):
+            raise IngestError(SLOW_UPLOAD, file_name) from None
         raise IngestError(danish(error.message), file_name) from None
-    finally:
-        pool.terminate()
-        pool.join()
-
-
-def _memory_limit():
-    _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-    limit = CHILD_MEMORY_BYTES if hard == resource.RLIM_INFINITY else min(CHILD_MEMORY_BYTES, hard)
-    return (resource.RLIMIT_AS, (limit, hard))
 
 
 # --- Prepare: check and parse every file, keep the result ---------------------------------------
@@ -347,10 +336,10 @@ def _readable(parsed: dict) -> dict:
     meeting["warnings"] = [danish(warning) for warning in parsed["warnings"]]
     meeting["kind_label"] = _label_of(Meeting.Kind, parsed["kind"])
     meeting["format_label"] = {
-        formats.PDF: "PDF",
-        formats.HTML: "HTML",
-        formats.MARKDOWN: "Markdown",
-        formats.TEXT: _("tekst"),
+        pipeline.PDF: "PDF",
+        pipeline.HTML: "HTML",
+        pipeline.MARKDOWN: "Markdown",
+        pipeline.TEXT: _("tekst"),
     }.get(parsed["format"], parsed["format"])
     meeting["items"] = [
         item | {"outcome_label": _label_of(Outcome, item["outcome"])} for item in parsed["items"]
@@ -511,6 +500,7 @@ def from_json(data: dict) -> ParsedDocument:
         absent=[Person(**p) for p in data["absent"]],
         items=[_item(item) for item in data["items"]],
         warnings=list(data["warnings"]),
+        body_kind=data.get("body_kind", ""),
     )
     return ParsedDocument(
         source=data["source"],
@@ -530,6 +520,8 @@ def _item(data):
     return Item(
         position=data["position"],
         number=data["number"],
+        label=data.get("label", ""),
+        parent=data.get("parent"),
         title=data["title"],
         closed=data["closed"],
         case_number=case,

@@ -9,7 +9,7 @@ so a moved section boundary shows up as a diff without storing the whole text tw
 import json
 from pathlib import Path
 
-from ingest.parse import parse_document
+from ingest.pipeline import parse_document
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).resolve().parent / "fixtures" / "golden"

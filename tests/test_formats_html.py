@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from ingest.errors import IngestError
-from ingest.formats import extract
-from ingest.formats.html import extract_html
+from ingest.pipeline import extract
+from ingest.readers.html import extract_html
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "html"

@@ -11,8 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ingest.errors import IngestError
-from ingest.formats import PDF, extract
-from ingest.formats.pdf import _join, extract_pdf
+from ingest.pipeline import PDF, extract
+from ingest.readers.pdf import _join, extract_pdf
 from tests.conftest import sample_path
 from tests.pdf_factory import make_minutes_pdf, pdf_safe
 

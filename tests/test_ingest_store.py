@@ -150,7 +150,8 @@ def test_dry_run_json_writes_nothing_and_describes_each_file(capsys):
     herlev = docs[3]
     assert set(herlev) == {
         "source", "sha256", "format", "encoding", "municipality", "committee", "kind", "date",
-        "time", "location", "participants", "absent", "items", "warnings",
+        "time", "location", "participants", "absent", "body_kind", "items", "files",
+        "warnings",
     }  # fmt: skip
     assert (herlev["date"], herlev["time"], herlev["participants"][0]) == (
         "2026-03-25",

@@ -3,7 +3,7 @@ give the same meeting and items as the plain text."""
 
 import pytest
 
-from ingest.parse import parse_document
+from ingest.pipeline import parse_document
 from tests.conftest import FIXTURES, sample_path
 from tests.pdf_factory import make_minutes_pdf, pdf_safe
 

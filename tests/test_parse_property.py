@@ -6,7 +6,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ingest.errors import IngestError
-from ingest.parse import parse_document
+from ingest.pipeline import parse_document
 from tests.conftest import SAMPLES
 
 SEED_TEXTS = [path.read_text(encoding="utf-8") for path in sorted(SAMPLES.iterdir())]

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from ingest.parse import parse_document
+from ingest.pipeline import parse_document
 from tests.conftest import SAMPLES, sample_path
 from tests.golden import golden_path, summarize
 

@@ -10,7 +10,7 @@ import json
 import pytest
 
 from ingest.errors import IngestError
-from ingest.parse import parse_document
+from ingest.pipeline import parse_document
 from tests.conftest import FIXTURES
 
 STYLES = FIXTURES / "styles"

@@ -5,7 +5,8 @@ import datetime
 import pytest
 
 from ingest.errors import IngestError
-from ingest.parse import parse_document, parse_text
+from ingest.parse.minutes import parse_text
+from ingest.pipeline import parse_document
 from tests.conftest import sample_path
 
 

@@ -113,7 +113,7 @@ class Seeds:
 
 def load_seeds(seed: int) -> Seeds:
     """Parse the five sample minutes with the real parser and build the pools."""
-    from ingest.parse import parse_document
+    from ingest.pipeline import parse_document
 
     seeds = Seeds(sections={name: [] for name in SECTIONS})
     counts = Counter()

@@ -1,18 +1,20 @@
 import json
 import sys
-from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
+from ingest import sources
 from ingest.errors import IngestError
-from ingest.parse import parse_document
-from ingest.store import CREATED, DUPLICATE, REPLACED, check_size, ingest_bytes
+from ingest.limits import Sandbox
+from ingest.store import CREATED, DUPLICATE, REPLACED, find_digest, store
 
 
 class Command(BaseCommand):
     help = (
-        "Indlæs referater (PDF, HTML, Markdown, tekst) fra filer eller mapper. "
-        "Hvert dokument gemmes helt eller slet ikke; identiske filer springes over."
+        "Indlæs referater og dagsordener: PDF, Word, HTML, Markdown, tekst, First Agenda-JSON "
+        "og ESDH-eksporter (XML-manifest, mappe, ZIP eller tar.gz). Hvert møde gemmes helt "
+        "eller slet ikke; identiske filer springes over. Hver fil læses med en tids- og "
+        "hukommelsesgrænse."
     )
 
     def add_arguments(self, parser):
@@ -26,23 +28,27 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        files = list(walk(options["paths"]))
-        counts = {"files": len(files), "meetings": 0, "items": 0, "duplicates": 0, "failed": 0}
-        progress = Progress(len(files), enabled=sys.stderr.isatty() and not options["json"])
-        for path in files:
-            progress.step(path.name)
-            try:
-                self.one(path, options, counts)
-            except IngestError as error:
-                error.source = error.source or str(path)
-                counts["failed"] += 1
-                self.stderr.write(f"FEJL {path}: {error.message}")
-            except OSError as error:
-                counts["failed"] += 1
-                self.stderr.write(f"FEJL {path}: filen kunne ikke læses ({error.strerror})")
-            except Exception as error:  # noqa: BLE001 - one bad file must not stop the run
-                counts["failed"] += 1
-                self.stderr.write(f"FEJL {path}: uventet fejl ({type(error).__name__}: {error})")
+        found = sources.discover(options["paths"])
+        counts = {"files": len(found), "meetings": 0, "items": 0, "duplicates": 0, "failed": 0}
+        progress = Progress(len(found), enabled=sys.stderr.isatty() and not options["json"])
+        with Sandbox() as sandbox:
+            for source in found:
+                progress.step(source.path.name)
+                try:
+                    self.one(source, sandbox, options, counts)
+                except IngestError as error:
+                    counts["failed"] += 1
+                    self.stderr.write(f"FEJL {source.name}: {error.message}")
+                except OSError as error:
+                    counts["failed"] += 1
+                    self.stderr.write(
+                        f"FEJL {source.name}: filen kunne ikke læses ({error.strerror})"
+                    )
+                except Exception as error:  # noqa: BLE001 - one bad file must not stop the run
+                    counts["failed"] += 1
+                    self.stderr.write(
+                        f"FEJL {source.name}: uventet fejl ({type(error).__name__}: {error})"
+                    )
         progress.done()
         verb = "ville indlæse" if options["dry_run"] else "indlæst"
         summary = (
@@ -53,59 +59,48 @@ class Command(BaseCommand):
         if counts["failed"]:
             sys.exit(1)
 
-    def one(self, path, options, counts):
-        data = path.read_bytes()
-        if options["dry_run"]:
-            check_size(data, str(path))
-            parsed = parse_document(
-                data,
-                source=str(path),
-                municipality=options["municipality"],
-                committee=options["committee"],
-            )
-            counts["meetings"] += 1
-            counts["items"] += len(parsed.meeting.items)
-            if options["json"]:
-                self.stdout.write(json.dumps(parsed.as_json(), ensure_ascii=False))
-            return
-        outcome = ingest_bytes(
-            data,
-            file_name=str(path),
+    def one(self, source, sandbox, options, counts):
+        if not options["dry_run"]:
+            existing = find_digest(sources.digest(source))
+            if existing is not None:
+                counts["duplicates"] += 1
+                self.report(options, source, DUPLICATE, existing.meeting, existing, [])
+                return
+        documents = sandbox.run(
+            sources.read,
+            source,
             municipality=options["municipality"],
             committee=options["committee"],
-            replace=options["replace"],
         )
-        if outcome.status == DUPLICATE:
-            counts["duplicates"] += 1
-        elif outcome.status in (CREATED, REPLACED):
-            counts["meetings"] += 1
-            counts["items"] += len(outcome.parsed.meeting.items)
-        if options["json"]:
-            self.stdout.write(
-                json.dumps(
-                    {
-                        "source": str(path),
-                        "status": outcome.status,
-                        "meeting": outcome.meeting.pk if outcome.meeting else None,
-                        "sha256": outcome.source.sha256 if outcome.source else None,
-                        "warnings": outcome.warnings,
-                    },
-                    ensure_ascii=False,
-                )
+        for parsed in documents:
+            if options["dry_run"]:
+                counts["meetings"] += 1
+                counts["items"] += len(parsed.meeting.items)
+                if options["json"]:
+                    self.stdout.write(json.dumps(parsed.as_json(), ensure_ascii=False))
+                continue
+            outcome = store(parsed, parsed.original, replace=options["replace"])
+            if outcome.status == DUPLICATE:
+                counts["duplicates"] += 1
+            elif outcome.status in (CREATED, REPLACED):
+                counts["meetings"] += 1
+                counts["items"] += len(parsed.meeting.items)
+            self.report(
+                options, source, outcome.status, outcome.meeting, outcome.source, outcome.warnings
             )
+
+    def report(self, options, source, status, meeting, stored, warnings):
+        if options["json"]:
+            line = {
+                "source": source.name,
+                "status": status,
+                "meeting": meeting.pk if meeting else None,
+                "sha256": stored.sha256 if stored else None,
+                "warnings": warnings,
+            }
+            self.stdout.write(json.dumps(line, ensure_ascii=False))
         elif options["verbosity"] > 1:
-            self.stdout.write(f"{outcome.status}: {path}")
-
-
-def walk(paths):
-    for name in paths:
-        path = Path(name)
-        if path.is_dir():
-            for child in sorted(path.rglob("*")):
-                if child.is_file() and not any(part.startswith(".") for part in child.parts):
-                    yield child
-        else:
-            yield path
+            self.stdout.write(f"{status}: {source.name}")
 
 
 class Progress:

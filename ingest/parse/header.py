@@ -4,8 +4,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from ingest import dates
-from ingest.lines import squash
+from ingest.parse import dates
+from ingest.parse.lines import squash
 from ingest.parsed import Person
 
 KIND_WORDS = re.compile(

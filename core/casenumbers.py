@@ -2,8 +2,28 @@
 
 import datetime
 import re
+from dataclasses import dataclass
 
-from ingest.parsed import CaseNumber
+
+@dataclass
+class CaseNumber:
+    printed: str
+    normalized: str
+    subject: str = ""
+    facet: str = ""
+    serial: int | None = None
+    year: int | None = None
+
+    def kle(self):
+        if not self.subject:
+            return None
+        return {
+            "subject": self.subject,
+            "facet": self.facet,
+            "serial": self.serial,
+            "year": self.year,
+        }
+
 
 # 15.00.00-A00-3-25, 00.01.00A00-29-25, 00.00.00-P19-1719-10, optionally "Ø00".
 KLE = re.compile(

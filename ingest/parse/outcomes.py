@@ -2,16 +2,19 @@
 
 import re
 
+from core.outcomes import Outcome
 from ingest.parsed import DecisionPart
 
-APPROVED = "approved"
-NOTED = "noted"
-DISCUSSED = "discussed"
-POSTPONED = "postponed"
-REJECTED = "rejected"
-REFERRED = "referred"
-NONE = "none"
-OTHER = "other"
+APPROVED = Outcome.APPROVED.value
+RECOMMENDED = Outcome.RECOMMENDED.value
+NOTED = Outcome.NOTED.value
+DISCUSSED = Outcome.DISCUSSED.value
+POSTPONED = Outcome.POSTPONED.value
+REJECTED = Outcome.REJECTED.value
+REFERRED = Outcome.REFERRED.value
+WITHHELD = Outcome.WITHHELD.value
+NONE = Outcome.NONE.value
+OTHER = Outcome.OTHER.value
 
 # When a decision says several things, the weightiest wins: "Drøftet og godkendt" is an
 # approval, "Godkendt, idet punkt 3 udsættes" too.

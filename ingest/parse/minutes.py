@@ -1,25 +1,20 @@
 """Minutes text to plain dataclasses: the meeting and every agenda item in it.
 
-No Django here. `parse_document` is the entry point for bytes, `parse_text` for text that
-`ingest.formats` has already extracted. Both raise only `IngestError`.
+No Django here. `parse_text` takes the structured text a document reader extracted
+(`ingest.pipeline` calls it); it raises only `IngestError`.
 """
 
-import hashlib
-import logging
 import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from ingest import formats, outcomes
-from ingest import lines as L
-from ingest.dates import find_date
 from ingest.errors import IngestError
-from ingest.header import infer_municipality, normalize_municipality, parse_header
-from ingest.parsed import Item, Meeting, ParsedDocument, Reference
-from ingest.sections import DECISION, heading_of, parse_body
-
-PARSER_VERSION = "1.1"
-log = logging.getLogger(__name__)
+from ingest.parse import lines as L
+from ingest.parse import outcomes
+from ingest.parse.dates import find_date
+from ingest.parse.header import infer_municipality, normalize_municipality, parse_header
+from ingest.parse.sections import DECISION, heading_of, parse_body
+from ingest.parsed import Item, Meeting, Reference
 
 PUNKT = re.compile(
     r"^(?:(?:punkt|pkt\.?|dagsordens?punkt|item)\s*(?:nr\.?\s*)?(?P<number>\d{1,4})\s*[:.\-–)]?\s*"
@@ -80,32 +75,6 @@ class Head:
     title: str
     style: str
     extra: list[int] = field(default_factory=list)  # lines between two copies of a header
-
-
-def parse_document(data: bytes, *, source="", municipality=None, committee=None) -> ParsedDocument:
-    """Bytes of one minutes document to a ParsedDocument; raises IngestError only."""
-    try:
-        extracted = formats.extract(data)
-        meeting = parse_text(extracted.text, municipality=municipality, committee=committee)
-    except IngestError as error:
-        error.source = error.source or source
-        raise
-    except Exception as error:  # a parser bug must still reach the user as a clear message
-        log.exception("parser failed on %s", source)
-        raise IngestError(
-            "Dokumentet kunne ikke læses på grund af en fejl i indlæsningen "
-            f"({type(error).__name__}). Send venligst filen til os. (Internal parser error.)",
-            source,
-        ) from error
-    meeting.warnings[:0] = extracted.warnings
-    return ParsedDocument(
-        source=source,
-        sha256=hashlib.sha256(data).hexdigest(),
-        format=extracted.format,
-        encoding=extracted.encoding,
-        size=len(data),
-        meeting=meeting,
-    )
 
 
 def parse_text(text: str, *, municipality=None, committee=None) -> Meeting:

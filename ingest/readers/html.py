@@ -12,7 +12,7 @@ import re
 from selectolax.lexbor import LexborHTMLParser
 
 from ingest.errors import IngestError
-from ingest.formats import text as textformat
+from ingest.readers import text as textformat
 
 # Never content. Removed with everything inside them before anything is measured.
 JUNK_TAGS = [

@@ -3,9 +3,8 @@
 import re
 from dataclasses import dataclass, field
 
-from ingest import lines as L
-from ingest.casenumbers import parse_case_number
-from ingest.parsed import CaseNumber
+from core.casenumbers import CaseNumber, parse_case_number
+from ingest.parse import lines as L
 
 SUMMARY = "summary"
 CASE_TEXT = "case_text"

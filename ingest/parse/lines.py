@@ -6,7 +6,7 @@ produces (one block per line, blank lines between blocks).
 
 import re
 
-from ingest.casenumbers import parse_case_number
+from core.casenumbers import parse_case_number
 
 DEPARTMENT_CODE = re.compile(r"^[A-ZÆØÅ]{2,4}$")
 MARKS = {"X", "x", "Å", "☐", "☒", "✓", "✔", "■", "□", "Ø"}

@@ -1,0 +1,1 @@
+"""Minutes text (from a document reader) to `ingest.parsed` dataclasses. No Django."""

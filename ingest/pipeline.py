@@ -1,0 +1,168 @@
+"""From bytes to a ParsedDocument: the one place that decides how a file is read.
+
+Two kinds of reader (`ingest.readers`):
+
+- *Structured* readers (First Agenda JSON, ESDH XML exports) know what every field of their
+  source means and map it straight onto the dataclasses. Each module listed in STRUCTURED
+  has `FORMAT` (its name), `recognise(data) -> bool` (from the content, never the file name)
+  and `read(data, *, source, municipality, committee, bundle) -> ingest.parsed.Meeting`.
+  `bundle` gives the other files of an export (None for a file on its own).
+- *Document* readers (PDF, HTML, Markdown, text) return text in one shape: one block
+  (heading, paragraph, list item, table row with tab-separated cells) per line, blank lines
+  between blocks. `ingest.parse.minutes` reads only that shape.
+
+The format is sniffed from the content; the file name is a hint at most.
+"""
+
+import hashlib
+import importlib
+import logging
+import re
+from dataclasses import dataclass, field
+
+from ingest.errors import IngestError
+from ingest.parse.minutes import parse_text
+from ingest.parsed import ParsedDocument
+from ingest.readers import text as textformat
+
+# Bumped when reading changes what a stored document would give: `reparse` then has work.
+PARSER_VERSION = "2.0"
+log = logging.getLogger(__name__)
+
+# Structured readers, tried in this order before the document readers.
+STRUCTURED: tuple[str, ...] = ()
+
+PDF = "pdf"
+HTML = "html"
+MARKDOWN = "markdown"
+TEXT = "text"
+
+HTML_START = re.compile(
+    rb"^\s*(<!doctype\s+html|<html|<head|<body|<meta|<div|<table|<p[\s>])", re.I
+)
+MARKDOWN_HINTS = re.compile(r"^(#{1,6} \S|\*\*[^*\n]+\*\*)", re.M)
+
+# Magic numbers of files that are certainly not minutes, so the error can say what they are.
+KNOWN_BINARIES = {
+    b"MZ": "et Windows-program (a Windows executable)",
+    b"\x7fELF": "et program (an executable)",
+    b"PK\x03\x04": "et ZIP-arkiv eller Office-dokument (a ZIP archive or Office document)",
+    b"\x89PNG": "et billede (a PNG image)",
+    b"\xff\xd8\xff": "et billede (a JPEG image)",
+    b"GIF8": "et billede (a GIF image)",
+    b"\xd0\xcf\x11\xe0": "et gammelt Office-dokument (a legacy Office document)",
+    b"\x1f\x8b": "et gzip-arkiv (a gzip archive)",
+}
+
+
+@dataclass
+class Extracted:
+    text: str
+    format: str
+    encoding: str
+    warnings: list[str] = field(default_factory=list)
+
+
+def sniff(data: bytes) -> str:
+    """Name the input family from the bytes themselves."""
+    head = data[:2048]
+    if head.lstrip()[:5] == b"%PDF-":
+        return PDF
+    for magic, description in KNOWN_BINARIES.items():
+        if head.startswith(magic):
+            raise IngestError(
+                f"Filen er {description}, ikke et referat. Upload PDF, HTML, Markdown eller tekst."
+            )
+    if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise IngestError(
+            "Filen ser ud til at være binær, ikke tekst (the file looks binary, not text)."
+        )
+    if HTML_START.search(head) or re.search(rb"<(p|div|h[1-6]|table|br)\b[^>]*>", head, re.I):
+        return HTML
+    return TEXT
+
+
+def extract(data: bytes) -> Extracted:
+    """Turn document bytes into normalised structured text."""
+    if not data or not data.strip():
+        raise IngestError("Filen er tom (the file is empty).")
+    kind = sniff(data)
+    if kind == PDF:
+        from ingest.readers import pdf
+
+        text, warnings = pdf.extract_pdf(data)
+        extracted = Extracted(text, PDF, "binary", warnings)
+    elif kind == HTML:
+        from ingest.readers import html
+
+        text, encoding, warnings = html.extract_html(data)
+        extracted = Extracted(text, HTML, encoding, warnings)
+    else:
+        decoded, encoding = textformat.decode(data)
+        if MARKDOWN_HINTS.search(decoded):
+            from ingest.readers import markdown
+
+            extracted = Extracted(markdown.to_plain(decoded), MARKDOWN, encoding)
+        else:
+            extracted = Extracted(decoded, TEXT, encoding)
+    extracted.text = textformat.normalize(extracted.text)
+    if not re.search(r"\w{2,}", extracted.text):
+        raise IngestError(
+            "Der kunne ikke udtrækkes tekst af filen (no text could be extracted). "
+            "Er det en skannet PDF uden tekstlag?"
+        )
+    return extracted
+
+
+def structured_reader(data: bytes):
+    """The structured reader that recognises these bytes, or None."""
+    for name in STRUCTURED:
+        module = importlib.import_module(name)
+        if module.recognise(data):
+            return module
+    return None
+
+
+def parse_document(
+    data: bytes, *, source="", municipality=None, committee=None, bundle=None
+) -> ParsedDocument:
+    """Bytes of one minutes document (or an export's manifest) to a ParsedDocument.
+
+    Raises IngestError only: a reader's bug reaches the user as a clear message too.
+    """
+    try:
+        return _read(data, source, municipality, committee, bundle)
+    except IngestError as error:
+        error.source = error.source or source
+        raise
+    except Exception as error:
+        log.exception("reader failed on %s", source)
+        raise IngestError(
+            "Dokumentet kunne ikke læses på grund af en fejl i indlæsningen "
+            f"({type(error).__name__}). Send venligst filen til os. (Internal parser error.)",
+            source,
+        ) from error
+
+
+def _read(data, source, municipality, committee, bundle):
+    reader = structured_reader(data) if data else None
+    if reader is not None:
+        meeting = reader.read(
+            data, source=source, municipality=municipality, committee=committee, bundle=bundle
+        )
+        return _document(data, source, reader.FORMAT, "utf-8", meeting)
+    extracted = extract(data)
+    meeting = parse_text(extracted.text, municipality=municipality, committee=committee)
+    meeting.warnings[:0] = extracted.warnings
+    return _document(data, source, extracted.format, extracted.encoding, meeting)
+
+
+def _document(data, source, format_, encoding, meeting) -> ParsedDocument:
+    return ParsedDocument(
+        source=source,
+        sha256=hashlib.sha256(data).hexdigest(),
+        format=format_,
+        encoding=encoding,
+        size=len(data),
+        meeting=meeting,
+    )
