@@ -30,7 +30,13 @@ PARSER_VERSION = "2.0"
 log = logging.getLogger(__name__)
 
 # Structured readers, tried in this order before the document readers.
-STRUCTURED: tuple[str, ...] = ()
+STRUCTURED: tuple[str, ...] = (
+    "ingest.readers.edoc",
+    "ingest.readers.sbsys",
+    "ingest.readers.sbsys_native",
+    "ingest.readers.acadre",
+    "ingest.readers.agendaweb",
+)
 
 PDF = "pdf"
 HTML = "html"

@@ -25,7 +25,9 @@ KNOWN_HEADINGS = {
     CASE_TEXT: r"sagsfremstilling|sagsbeskrivelse|sagens\s+fremstilling|beskrivelse\s+af\s+sagen"
     r"|sagen\s+kort",
     RECOMMENDATION: r"indstilling(?:er)?|forvaltningens\s+indstilling"
-    r"|administrationens\s+indstilling|direktionens\s+indstilling|indstilling\s+fra\s+.{3,80}|forslag\s+til\s+beslutning",
+    r"|administrationens\s+indstilling|direktionens\s+indstilling|indstilling\s+fra\s+.{3,80}|forslag\s+til\s+beslutning"
+    # "Forvaltningen foreslår" (eDoc AgendaWeb)
+    r"|(?:forvaltningen|administrationen|direktionen)\s+foreslår",
     DECISION: r"beslutning(?:er)?(?:\s+(?:i|fra|på|af|den|d\.)\b.{0,120})?"
     r"|udvalgets\s+beslutning|.{3,60}s\s+beslutning(?:\s+den\b.{0,40})?|afgørelse"
     # "Protokol:" (small municipalities' Word minutes)
@@ -35,9 +37,11 @@ KNOWN_HEADINGS = {
     # "Kultur- og Idrætsudvalget, 02-04-2025, pkt. 38" (Roskilde, Rødovre)
     rf"|\S.{{0,80}}?{BODY},\s*{DATE},\s*(?:pkt|punkt)\.?\s*\d{{1,4}}",
     ECONOMY: r"økonomi(?:ske\s+(?:konsekvenser|forhold|oplysninger))?|økonomi\s+og\s+finansiering"
+    r"|økonomiske\s+konsekvenser\s+og\s+finansiering|økonomi\s+og\s+organisatoriske\s+konsekvenser"
     r"|bevillingsmæssige\s+konsekvenser",
     LEGAL_BASIS: r"lovgrundlag|retsgrundlag|lovhjemmel|hjemmel|juridiske\s+forhold",
     DECISION_AUTHORITY: r"beslutningskompetence|kompetence|sagen\s+afgøres\s+af|afgøres\s+af"
+    r"|beslutningen\s+træffes\s+af"
     r"|beslutningsniveau",
     ATTACHMENTS: r"bilag|bilagsfortegnelse|vedhæftede\s+bilag|bilag\s+til\s+punktet",
 }

@@ -99,6 +99,15 @@ def extract_html(data: bytes) -> tuple[str, str, list[str]]:
     return text + "\n", encoding, warnings
 
 
+def fragment_blocks(node) -> str:
+    """The text of one element (an item field's HTML) in the shared block shape, without
+    the page-level chrome removal `extract_html` does; empty when it holds no text."""
+    writer = _Writer()
+    writer.walk(node, 0)
+    writer.flush()
+    return "\n\n".join(writer.blocks)
+
+
 # --- decoding ---------------------------------------------------------------------------
 
 
