@@ -262,7 +262,7 @@ def _walk(root: Path) -> list[str]:
         subdirs[:] = sorted(d for d in subdirs if not d.startswith("."))
         depth = len(Path(directory).relative_to(root).parts)
         if depth > MAX_DEPTH:
-            raise IngestError(_TOO_DEEP)
+            raise IngestError(_too_deep())
         for name in sorted(names):
             full = Path(directory) / name
             if name.startswith(".") or full.is_symlink() or not full.is_file():
@@ -270,26 +270,35 @@ def _walk(root: Path) -> list[str]:
             found.append(full.relative_to(root).as_posix())
             total += full.stat().st_size
             if len(found) > MAX_MEMBERS:
-                raise IngestError(_TOO_MANY)
+                raise IngestError(_too_many())
             if total > MAX_TOTAL_BYTES:
-                raise IngestError(_TOO_LARGE)
+                raise IngestError(_too_large())
     return found
 
 
 # --- archives -------------------------------------------------------------------------
 
-_TOO_MANY = (
-    f"Eksporten indeholder mere end {MAX_MEMBERS} filer; den læses ikke. "
-    f"(The export holds more than {MAX_MEMBERS} files.)"
-)
-_TOO_LARGE = (
-    f"Eksporten fylder udpakket mere end {MAX_TOTAL_BYTES // 1024**2} MB; den læses ikke. "
-    f"(The export unpacks to more than {MAX_TOTAL_BYTES // 1024**2} MB.)"
-)
-_TOO_DEEP = (
-    f"Eksportens mapper ligger mere end {MAX_DEPTH} niveauer dybt; den læses ikke. "
-    "(The export's folders nest too deeply.)"
-)
+
+def _too_many():
+    return (
+        f"Eksporten indeholder mere end {MAX_MEMBERS} filer; den læses ikke. "
+        f"(The export holds more than {MAX_MEMBERS} files.)"
+    )
+
+
+def _too_large():
+    limit = f"{MAX_TOTAL_BYTES / 1024**2:g}"
+    return (
+        f"Eksporten fylder udpakket mere end {limit} MB; den læses ikke. "
+        f"(The export unpacks to more than {limit} MB.)"
+    )
+
+
+def _too_deep():
+    return (
+        f"Eksportens mapper ligger mere end {MAX_DEPTH} niveauer dybt; den læses ikke. "
+        "(The export's folders nest too deeply.)"
+    )
 
 
 def _too_big(name, size):
@@ -353,7 +362,7 @@ def _safe_name(raw: str) -> str:
         raise IngestError(_unsafe_name(raw))
     name = _normal(name)
     if len(name.split("/")) > MAX_DEPTH:
-        raise IngestError(_TOO_DEEP)
+        raise IngestError(_too_deep())
     return name
 
 
@@ -377,7 +386,7 @@ def _unzip(data: bytes) -> dict[str, bytes]:
         raise IngestError(f"ZIP-arkivet er beskadiget (corrupt ZIP): {error}") from None
     files = [info for info in infos if not info.is_dir()]
     if len(files) > MAX_MEMBERS:
-        raise IngestError(_TOO_MANY)
+        raise IngestError(_too_many())
     total = 0
     for info in files:
         name = _zip_name(info)
@@ -394,7 +403,7 @@ def _unzip(data: bytes) -> dict[str, bytes]:
             raise IngestError(_bomb(name))
         total += info.file_size
         if total > MAX_TOTAL_BYTES:
-            raise IngestError(_TOO_LARGE)
+            raise IngestError(_too_large())
     members = {}
     for info in files:
         name = _safe_name(_zip_name(info))
@@ -441,7 +450,7 @@ def _untar(data: bytes) -> dict[str, bytes]:
 def _tar_members(archive, infos) -> dict[str, bytes]:
     files = [info for info in infos if not info.isdir()]
     if len(files) > MAX_MEMBERS:
-        raise IngestError(_TOO_MANY)
+        raise IngestError(_too_many())
     members, total = {}, 0
     for info in files:
         name = _safe_name(info.name)
@@ -451,7 +460,7 @@ def _tar_members(archive, infos) -> dict[str, bytes]:
             raise IngestError(_too_big(name, info.size))
         total += info.size
         if total > MAX_TOTAL_BYTES:
-            raise IngestError(_TOO_LARGE)
+            raise IngestError(_too_large())
         stream = archive.extractfile(info)
         if name in members:
             raise IngestError(f"Arkivet indeholder {name} to gange (duplicate member).")

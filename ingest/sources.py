@@ -312,7 +312,7 @@ def keep_unreferenced(parsed: ParsedDocument, bundle, manifests: set[str]):
     by_name = {}
     for item in meeting.items:
         for attachment in item.files:
-            by_name.setdefault(_stem_key(attachment.name), item)
+            by_name.setdefault(stem_key(attachment.name), item)
     kept = []
     for path in bundle.files():
         if path in bundle.opened or path in bundle.claimed or path in manifests:
@@ -326,7 +326,7 @@ def keep_unreferenced(parsed: ParsedDocument, bundle, manifests: set[str]):
         seen.add(sha)
         shown = unicodedata.normalize("NFC", posixpath.basename(path))
         attachment = Attachment(shown, data, path, "", BILAG, esdh.content_type(path, data))
-        owner = by_name.get(_stem_key(shown))
+        owner = by_name.get(stem_key(shown))
         if owner is not None:
             owner.files.append(attachment)
         else:
@@ -339,7 +339,7 @@ def keep_unreferenced(parsed: ParsedDocument, bundle, manifests: set[str]):
         )
 
 
-def _stem_key(name: str) -> str:
+def stem_key(name: str) -> str:
     """A file's name without its type ("Notat 20.09.2012.pdf" -> "notat 20.09.2012"); a
     listed title keeps its dots ("Temamøde 20.09.2012" is not a file type)."""
     stem, extension = posixpath.splitext(name)

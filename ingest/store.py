@@ -18,6 +18,7 @@ from archive.models import (
 )
 from archive.search import add_to_vocabulary, item_texts
 from core import bodies
+from ingest import bundles, sources
 from ingest.errors import IngestError
 from ingest.parsed import ParsedDocument
 from ingest.pipeline import PARSER_VERSION, parse_document
@@ -279,12 +280,27 @@ def relink_attachments(source, rows, parsed):
     A re-parse reads the original again; files that came with an export are kept as they
     were stored, so only the link to the item is renewed."""
     by_position = {row.position: row for row in rows}
-    names = {}
+    names, stems = {}, {}
     for position, attachment in parsed.all_files():
         names.setdefault(attachment.name[:300], by_position.get(position))
+        stems.setdefault(sources.stem_key(attachment.name), by_position.get(position))
     for link in source.attachments.all():
-        link.item = names.get(link.name)
+        # A rendition kept beside a bilag ("<title>.pdf") follows the bilag's item.
+        link.item = names.get(link.name, stems.get(sources.stem_key(link.name)))
         link.save(update_fields=["item"])
+
+
+def reparsed(source: SourceDocument, meeting: Meeting) -> ParsedDocument:
+    """The stored original read again: an archive as the export it is (its files come from
+    the archive); a manifest or document alone (an export folder's files stay as stored)."""
+    original = bytes(source.original)
+    names = {
+        "municipality": meeting.committee.municipality.name,
+        "committee": meeting.committee.name,
+    }
+    if bundles.archive_kind(original) is not None:
+        return sources.read_archive(original, source.file_name, **names)
+    return parse_document(original, source=source.file_name, **names)
 
 
 @dataclass
@@ -303,12 +319,7 @@ def reparse(source: SourceDocument) -> Reparse:
         meeting.items.order_by("position").values_list("number", "title", "outcome", "decision")
     )
     try:
-        parsed = parse_document(
-            bytes(source.original),
-            source=source.file_name,
-            municipality=meeting.committee.municipality.name,
-            committee=meeting.committee.name,
-        )
+        parsed = reparsed(source, meeting)
     except IngestError as error:
         return Reparse(source, False, len(before), len(before), error.message)
     with transaction.atomic():

@@ -79,7 +79,7 @@ def read(data: bytes, *, source="", municipality=None, committee=None, bundle=No
     numbers = _numbers(parents, root)
     for position, (parent, number) in enumerate(zip(parents, numbers, strict=True), start=1):
         meeting.items.append(_item(position, number, parent, meeting, bundle))
-    return meeting
+    return esdh.finish(meeting)
 
 
 def _table(name: str) -> str:

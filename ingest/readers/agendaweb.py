@@ -90,7 +90,7 @@ def read(data: bytes, *, source="", municipality=None, committee=None, bundle=No
             item.position = len(meeting.items) + 1
             meeting.items.append(item)
     _versions(meeting, bundle)
-    return meeting
+    return esdh.finish(meeting)
 
 
 def _qualified(path: str) -> str:

@@ -73,7 +73,7 @@ def read(data: bytes, *, source="", municipality=None, committee=None, bundle=No
     for position, item in enumerate(found, start=1):
         item.position = position
     meeting.items = found
-    return meeting
+    return esdh.finish(meeting)
 
 
 def _text(element, path: str) -> str:

@@ -16,7 +16,7 @@ from ingest.parse import outcomes
 from ingest.parse import sections as S
 from ingest.parse.dates import find_date
 from ingest.parse.header import PERSON, normalize_municipality
-from ingest.parsed import BILAG, Attachment, Item, Person
+from ingest.parsed import BILAG, Attachment, Item, Meeting, Person
 
 WITHHELD = re.compile(r"^\W*beslutning(?:en)?\s+(?:er\s+)?ikke\s+frigivet\W*$", re.I)
 WHITESPACE = re.compile(r"\s+")
@@ -103,6 +103,19 @@ def meeting_date(value: str | None, formats: tuple[str, ...], field: str) -> dat
     return found
 
 
+def finish(meeting: Meeting) -> Meeting:
+    """What every reader adds last: references to earlier treatments ("Kommunalbestyrelsen
+    den 30. januar 2012 Punkt 5") and the warnings the text parser gives too (numbers that
+    jump, minutes items without a decision)."""
+    from ingest.parse.minutes import find_references, item_warnings
+
+    for item in meeting.items:
+        if not item.closed:
+            item.references = find_references(" ".join([*item.sections, *item.sections.values()]))
+    meeting.warnings.extend(item_warnings(meeting))
+    return meeting
+
+
 def case_number(value: str | None) -> CaseNumber | None:
     """A case number the export gives in a field of its own: parsed when it is a known
     scheme, else kept as printed (the field says it is one)."""
@@ -156,7 +169,7 @@ def attach(bundle, reference, *, name="", base=None, role=BILAG, url="", warning
                 f"Filen {reference} ({shown}) nævnes i eksporten, men findes ikke i den. "
                 "(A file the export names is missing.)"
             )
-        where = reference.replace("\\", "/")
+        where = reference.replace("\\", "/").lstrip("/")
         return Attachment(shown, None, where, url, role, content_type(reference))
     data = bundle.read(path)
     return Attachment(shown, data, path, url, role, content_type(path, data))

@@ -11,7 +11,7 @@ and `Enclosures/Enclosure` (`Name`, `FileName`, `InstantiationFilePathRelative` 
 
 from ingest.errors import IngestError
 from ingest.parse import sections as S
-from ingest.parsed import Item, Meeting, Person
+from ingest.parsed import Item, Meeting
 from ingest.readers import esdh, xmlsafe
 
 FORMAT = "sbsys-publication"
@@ -57,7 +57,7 @@ def read(data: bytes, *, source="", municipality=None, committee=None, bundle=No
     items = agenda.findall("Items/Item")
     for position, element in enumerate(sorted(items, key=_number), start=1):
         meeting.items.append(_item(position, element, meeting, bundle))
-    return meeting
+    return esdh.finish(meeting)
 
 
 def _text(element, path: str) -> str:
@@ -87,12 +87,12 @@ def _number(element):
 def _members(agenda, meeting: Meeting):
     """Meeting members; in minutes, those whose participation says absent are absent."""
     for member in agenda.iterfind("Meeting/Members/MeetingMember"):
-        name = esdh.squash(_text(member, "Name") or _text(member, "Member/Name"))
-        if not name:
+        found = esdh.person(_text(member, "Name") or _text(member, "Member/Name"))
+        if found is None:
             continue
         status = _text(member, "ParticipationStatusAsText").casefold().replace(" ", "")
         absent = meeting.kind == "referat" and status in ABSENT
-        (meeting.absent if absent else meeting.participants).append(Person(name))
+        (meeting.absent if absent else meeting.participants).append(found)
 
 
 def _item(position: int, element, meeting: Meeting, bundle) -> Item:

@@ -21,7 +21,7 @@ import re
 from ingest.errors import IngestError
 from ingest.parse import sections as S
 from ingest.parse.dates import find_date, find_time
-from ingest.parsed import DOCUMENT, Item, Meeting, Person
+from ingest.parsed import DOCUMENT, Item, Meeting
 from ingest.readers import esdh, xmlsafe
 
 FORMAT = "sbsys-native"
@@ -67,7 +67,7 @@ def read(data: bytes, *, source="", municipality=None, committee=None, bundle=No
         warnings=warnings,
     )
     called = [esdh.squash(m.get("Navn")) for m in root.iterfind("Indkaldelse/Medlem")]
-    called = [name for name in called if name]
+    called = list(dict.fromkeys(name for name in called if name))
     absences = []
     for position, element in enumerate(_ordered(root), start=1):
         item, absent = _item(position, element, meeting, bundle)
@@ -75,10 +75,10 @@ def read(data: bytes, *, source="", municipality=None, committee=None, bundle=No
         absences.append(absent)
     # Absent from every item is absent from the meeting; the rest took part.
     away = set.intersection(*absences) if absences and meeting.kind == "referat" else set()
-    meeting.participants = [Person(n) for n in called if n not in away]
-    meeting.absent = [Person(n) for n in called if n in away]
+    meeting.participants = [esdh.person(n) for n in called if n not in away]
+    meeting.absent = [esdh.person(n) for n in called if n in away]
     _renditions(meeting, bundle)
-    return meeting
+    return esdh.finish(meeting)
 
 
 def _date(møde) -> datetime.date:

@@ -162,7 +162,9 @@ def _plain(value: str) -> str:
 
 
 FIRST_ELEMENT = re.compile(
-    rb"^(?:\s|<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>]*>)*<(?P<name>[A-Za-z_\x80-\xff][^\s/>]*)", re.S
+    rb"^(?:\s|<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^\[>]*(?:\[.*?\]\s*)?>)*"
+    rb"<(?P<name>[A-Za-z_\x80-\xff][^\s/>]*)",
+    re.S,
 )
 HEAD_BYTES = 65536
 
