@@ -20,6 +20,7 @@ import logging
 import re
 from dataclasses import dataclass, field
 
+from core import municipalities
 from ingest.errors import IngestError
 from ingest.parse.minutes import parse_text
 from ingest.parsed import ParsedDocument
@@ -156,11 +157,31 @@ def _read(data, source, municipality, committee, bundle):
         meeting = reader.read(
             data, source=source, municipality=municipality, committee=committee, bundle=bundle
         )
+        meeting.municipality = meeting.municipality or _evident_body(data, meeting)
         return _document(data, source, reader.FORMAT, "utf-8", meeting)
     extracted = extract(data)
     meeting = parse_text(extracted.text, municipality=municipality, committee=committee)
     meeting.warnings[:0] = extracted.warnings
     return _document(data, source, extracted.format, extracted.encoding, meeting)
+
+
+def _evident_body(data: bytes, meeting) -> str:
+    """The body an export evidently comes from when its fields do not name it: the one its
+    texts name (or mail from) most. Refused when nothing says, rather than guessed."""
+    texts = [data.decode("utf-8", "ignore")]
+    for item in meeting.items:
+        texts += [item.title, *item.sections.values()]
+    name = municipalities.named_in("\n".join(texts))
+    if name is None:
+        raise IngestError(
+            "Eksporten nævner ikke kommunen; angiv den med --municipality (fx 'Ballerup "
+            "Kommune'). (The export does not name its municipality; give --municipality.)"
+        )
+    meeting.warnings.append(
+        f"Kommunen er udledt af eksportens tekst: {name}. (The municipality was inferred from "
+        "the export's text.)"
+    )
+    return name
 
 
 def _document(data, source, format_, encoding, meeting) -> ParsedDocument:

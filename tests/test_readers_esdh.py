@@ -273,7 +273,23 @@ def test_agendaweb_reads_the_newest_version_and_drops_items_created_by_mistake()
     assert parsed.original == newest.read_bytes()
 
 
-@pytest.mark.parametrize("path", [EDOC, ACADRE, AGENDAWEB, PUBLICATION, NATIVE])
+@pytest.mark.parametrize(
+    "path, body",
+    [
+        # "Ballerup Kommune" throughout the item texts; case workers mail from @syddjurs.dk.
+        (EDOC, "Ballerup Kommune"),
+        (PUBLICATION, "Ballerup Kommune"),
+        (ACADRE, "Syddjurs Kommune"),
+    ],
+)
+def test_without_a_municipality_the_export_text_says_which_body(path, body):
+    (source,) = sources.discover([path])
+    (parsed,) = sources.read(source)
+    assert parsed.meeting.municipality == body
+    assert f"Kommunen er udledt af eksportens tekst: {body}." in parsed.meeting.warnings[-1]
+
+
+@pytest.mark.parametrize("path", [AGENDAWEB, NATIVE])
 def test_without_a_municipality_the_reader_asks_for_one(path):
     (source,) = sources.discover([path])
     with pytest.raises(IngestError) as refused:

@@ -4,6 +4,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from core import bodies
 from ingest.parse import dates
 from ingest.parse.lines import squash
 from ingest.parsed import Person
@@ -206,6 +207,9 @@ def normalize_municipality(name: str) -> str:
     name = squash(name)
     if not name:
         return ""
-    if not re.search(r"\bkommune$", name, re.I):
+    if (
+        not re.search(r"\b(?:regions)?kommune$", name, re.I)
+        and bodies.kind_of(name) != bodies.REGION
+    ):
         name = f"{name} Kommune"
     return name[0].upper() + name[1:]
