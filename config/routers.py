@@ -47,6 +47,7 @@ class Route:
 
     replicas_allowed: bool = False
     replica: str | None = None
+    wrote: bool = False
 
 
 _route: ContextVar[Route | None] = ContextVar("database_route", default=None)
@@ -79,11 +80,12 @@ def read_connection():
     return connections[read_alias()]
 
 
-def pin_to_primary():
+def pin_to_primary(*, wrote: bool = False):
     """Read the primary for the rest of this request (after a write, or a failed replica)."""
     route = _route.get()
     if route is not None:
         route.replicas_allowed = False
+        route.wrote = route.wrote or wrote
 
 
 def down_replicas() -> list[str]:
@@ -119,6 +121,7 @@ def _available(alias: str) -> bool:
             return False
         _down_until[alias] = now + settings.REPLICA_RETRY_SECONDS
     if not probe(alias):
+        log.warning("read replica %s is still unavailable", alias)
         return False
     _down_until.pop(alias, None)
     log.info("read replica %s is back", alias)
@@ -153,7 +156,7 @@ class PrimaryReplicaRouter:
         return read_alias()
 
     def db_for_write(self, model, **hints):
-        pin_to_primary()
+        pin_to_primary(wrote=True)
         return DEFAULT_DB_ALIAS
 
     def allow_relation(self, obj1, obj2, **hints):
@@ -210,8 +213,11 @@ class ReplicaMiddleware:
         route = _route.get()
         if route is None or route.replica is None or not _replica_may_be_at_fault(exception):
             return None
+        if route.wrote:
+            # Running the view again would write again.
+            return None
         replica, route.replica = route.replica, None
-        route.replicas_allowed = False
+        pin_to_primary()
         connection = connections[replica]
         if not _usable(connection):
             mark_down(replica)
