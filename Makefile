@@ -54,10 +54,12 @@ browser: $(STAMP)
 	fi
 
 # REDIS_URL is unset for the tests: they clear the cache between tests, never a shared one.
+# DATABASE_REPLICA_URLS too: a test reads a replica only when it names its alias
+# (tests/test_replica.py starts a real one); Django refuses any other test's reads there.
 test: $(STAMP) browser
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	DEBUG=1 REDIS_URL= $(WITH_DB) sh -c '$(BIN)/python manage.py makemigrations --check --dry-run && \
+	DEBUG=1 REDIS_URL= DATABASE_REPLICA_URLS= $(WITH_DB) sh -c '$(BIN)/python manage.py makemigrations --check --dry-run && \
 	  exec $(BIN)/python -m pytest $(PYTEST_ARGS)'
 
 format: $(STAMP)

@@ -12,6 +12,8 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from config.databases import replica_databases
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -68,6 +70,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "archive.middleware.DatabaseUnavailableMiddleware",
+    # After DatabaseUnavailableMiddleware: a failed read replica is retried on the primary
+    # before anything answers 503 (config/routers.py).
+    "config.routers.ReplicaMiddleware",
     # Last, as django-axes asks: it answers a locked-out login attempt.
     "axes.middleware.AxesMiddleware",
 ]
@@ -133,6 +138,19 @@ DATABASES["default"]["OPTIONS"] = {
     )
 }
 DATABASES["default"]["TEST"] = {"NAME": os.environ.get("TEST_DATABASE_NAME") or None}
+
+# Read replicas (docs/scaling.md): PostgreSQL streaming replicas serve the public read path
+# (pages, search, API, feeds, exports); writes, the admin, editors and read-your-writes stay
+# on the primary (config/routers.py). A failed replica rests REPLICA_RETRY_SECONDS, then one
+# connection attempt of at most REPLICA_CONNECT_TIMEOUT seconds decides whether it is back.
+DATABASES |= replica_databases(
+    env_list("DATABASE_REPLICA_URLS"),
+    DATABASES["default"],
+    connect_timeout=int(os.environ.get("REPLICA_CONNECT_TIMEOUT", "2")),
+)
+REPLICA_DATABASES = [alias for alias in DATABASES if alias != "default"]
+REPLICA_RETRY_SECONDS = float(os.environ.get("REPLICA_RETRY_SECONDS", "30"))
+DATABASE_ROUTERS = ["config.routers.PrimaryReplicaRouter"]
 
 # Search results and compound-word expansions are cached under the archive's content
 # version (archive/versions.py), so a cache never shows what the archive no longer holds.
