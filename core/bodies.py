@@ -65,7 +65,9 @@ def _host_names() -> dict[str, str]:
         official = f"{short} Kommune"
         for form in _spellings(short) | _spellings(short.removesuffix("s")):
             names.setdefault(form, official)
-    names.update({form: name for short, name in SPECIAL_NAMES.items() for form in _spellings(short)})
+    names.update(
+        {form: name for short, name in SPECIAL_NAMES.items() for form in _spellings(short)}
+    )
     for short in REGIONS:
         for form in _spellings(short):
             names.setdefault(f"region{form}", f"Region {short}")

@@ -30,7 +30,7 @@ PARSER_VERSION = "2.0"
 log = logging.getLogger(__name__)
 
 # Structured readers, tried in this order before the document readers.
-STRUCTURED: tuple[str, ...] = ()
+STRUCTURED: tuple[str, ...] = ("ingest.readers.firstagenda_json",)
 
 PDF = "pdf"
 HTML = "html"

@@ -62,7 +62,8 @@ PATTERNS = {
         r"\bvideresend(?:t|es|er|e)\b|\bsendes\s+videre\b|\bhenvis(?:t|es)\s+til\b",
     ],
     NOTED: [
-        r"\btil\s+efterretning\b",
+        # also as mistyped: "taget efterretning", "til efterretningen", "til efterefterretning"
+        r"\btil\s+efter\w*retning\w*\b|\b(?:taget|tages)\s+efterretning\b",
         r"\btaget\s+til\s+orientering\b|\bblev\s+orienteret\b|\borienterede\s+om\b",
         r"\btil\s+orientering\b|\bnoteret\b",
         r"\borientering(?:en)?\s+(?:blev\s+)?givet\b",
@@ -70,7 +71,15 @@ PATTERNS = {
     DISCUSSED: [r"\bdrøft(?:et|ede|es|er)\b|\bdrøftelse\b"],
 }
 COMPILED = {name: [re.compile(p, re.I) for p in pats] for name, pats in PATTERNS.items()}
-NOTHING = re.compile(r"^\W*(?:intet|ingen(?:\s+bemærkninger)?|-)\W*$", re.I)
+NOTHING = re.compile(
+    r"^\W*(?:intet|ingen(?:\s+bemærkninger)?|-"
+    # "Der var ingen orienteringer (fra formanden).", "Ingen orienteringspunkter.",
+    # "Intet at berette.": an information item with nothing to inform about.
+    r"|(?:der\s+(?:var|er|har)\s+)?(?:ingen|intet|ikke\s+(?:været\s+)?nogen)\s+(?:\w+\s+)?"
+    r"(?:orientering\w*|henvendelse\w*|bemærkning\w*|at\s+(?:berette|orientere\s+om))"
+    r"(?:\s+(?:fra|til)\s+[\w\s-]+)?)\W*$",
+    re.I,
+)
 # First Agenda prints this where a decision was taken but is not (yet) published.
 NOT_RELEASED = re.compile(r"^\W*(?:beslutning(?:en)?\s+(?:er\s+)?)?ikke\s+frigivet\W*$", re.I)
 # "Ad 1.: Tiltrådt." (and Slagelse's "At 1: Godkendt.") at a line or sentence start.
