@@ -70,7 +70,10 @@ class Decision:
 class ItemText:
     sections: dict[str, str] = field(default_factory=dict)
     decision: str = ""
-    withheld: bool = False  # a decision was taken but not released ("Beslutning ikke frigivet")
+    withheld: bool = False  # the decision field says "Beslutning ikke frigivet"
+    # Only the history says "Beslutning ikke frigivet" for this meeting. The portal writes
+    # that before a meeting too, so it means withheld only in published minutes.
+    pending: bool = False
     history: list[Decision] = field(default_factory=list)
 
 
@@ -90,11 +93,15 @@ def read_item_html(html: str, *, title="", date=None, committee="") -> ItemText:
         decision = preamble  # older layout and closed items: the decision without a heading
     elif preamble:
         result.sections[S.CASE_TEXT] = _concat(preamble, result.sections.get(S.CASE_TEXT, ""))
-    if not decision:
+    from_history = not decision
+    if from_history:
         decision = _from_history(result.history, date, committee)
     decision = _split_attendance(decision, result.sections)
+    if not re.search(r"\w", decision):
+        decision = ""  # "." stands in an empty decision field
     if outcomes.NOT_RELEASED.match(decision):
-        result.withheld, decision = True, ""
+        result.pending, result.withheld = from_history, not from_history
+        decision = ""
     if decision:
         result.sections = {S.DECISION: decision, **result.sections}
     result.decision = decision
@@ -127,12 +134,18 @@ def history(text: str) -> list[Decision]:
 
 
 def _from_history(entries, date, committee) -> str:
-    """This meeting's own entry in the history: its date, and its committee when several."""
-    same_day = [entry for entry in entries if entry.date == date]
-    if len(same_day) > 1:
-        ours = _fold(committee)
-        same_day = [entry for entry in same_day if ours and _fold(entry.body).startswith(ours)]
-    return same_day[0].text if len(same_day) == 1 else ""
+    """This meeting's own entry in the history: its date and its committee.
+
+    Two committees often meet on one day about one case; the entry names its committee,
+    sometimes with the election period after it ("Kultur- og Fritidsudvalget 2022").
+    """
+    ours = _fold(committee)
+    found = [
+        entry
+        for entry in entries
+        if entry.date == date and (not ours or _fold(entry.body).startswith(ours))
+    ]
+    return found[-1].text if found else ""
 
 
 def _date(match):

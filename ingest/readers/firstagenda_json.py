@@ -22,7 +22,7 @@ from core.casenumbers import CaseNumber, parse_case_number
 from ingest.errors import IngestError
 from ingest.parse import outcomes
 from ingest.parsed import BILAG, DOCUMENT, Attachment, Item, Meeting, Person
-from ingest.readers.firstagenda_fields import read_item_html
+from ingest.readers.firstagenda_fields import ItemText, read_item_html
 
 FORMAT = "firstagenda-json"
 LOCAL = ZoneInfo("Europe/Copenhagen")
@@ -108,7 +108,7 @@ def read(data: bytes, *, source="", municipality=None, committee=None, bundle=No
     warnings: list[str] = []
     portal = _portal(punkter)
     name, kind_of_body = _municipality(document, moede, udvalg, portal, municipality, warnings)
-    items = _items(punkter, start.date(), committee_name, portal)
+    items, pending = _items(punkter, start.date(), committee_name, portal)
     participants, absent = _attendance(_get(moede, "Moededeltagere", "Deltagere", "Participants"))
     meeting_name = _text(_get(moede, "Navn", "Name"))
     if _supplementary(document, moede, meeting_name):
@@ -116,10 +116,14 @@ def read(data: bytes, *, source="", municipality=None, committee=None, bundle=No
             "Tillægsdagsorden: punkterne supplerer mødets ordinære dagsorden "
             "(a supplementary agenda to the meeting's ordinary agenda)."
         )
+    kind = _kind(meeting_name, items)
+    if kind == "referat":
+        for item in pending:
+            item.outcome = outcomes.WITHHELD
     return Meeting(
         municipality=name,
         committee=committee_name,
-        kind=_kind(meeting_name, items),
+        kind=kind,
         date=start.date(),
         # Midnight is how a portal stores a meeting without a time.
         time=start.time() if start.time() != datetime.time(0) else None,
@@ -231,7 +235,10 @@ def _kind(meeting_name: str, items: list[Item]) -> str:
     """A referat when the portal calls it one or when any item carries a decision.
 
     Portals such as Greve's keep "Dagsorden" as the meeting's name after the decisions are
-    published, so the name alone cannot say it; a withheld decision is a decision taken.
+    published, so the name alone cannot say it. A decision field that says "Beslutning ikke
+    frigivet" is a decision taken; the same words in the history alone are not (see
+    firstagenda_fields.ItemText.pending). "Afsluttet" is not used: that a meeting has ended
+    does not say that its decisions are published.
     """
     if MINUTES_NAME.search(meeting_name):
         return "referat"
@@ -306,16 +313,20 @@ def _list(value) -> list:
     return [entry for entry in value if isinstance(entry, dict)] if isinstance(value, list) else []
 
 
-def _items(punkter, date, committee, portal) -> list[Item]:
+def _items(punkter, date, committee, portal) -> tuple[list[Item], list[Item]]:
+    """The items, and those whose decision only the history calls not released."""
     items: list[Item] = []
+    pending: list[Item] = []
     for position, punkt in enumerate(punkter, 1):
-        item = _item(position, punkt, date, committee, portal)
+        item, text = _item(position, punkt, date, committee, portal)
         item.parent = _parent(items, item.label)
         items.append(item)
-    return items
+        if text.pending:
+            pending.append(item)
+    return items, pending
 
 
-def _item(position, punkt, date, committee, portal) -> Item:
+def _item(position, punkt, date, committee, portal) -> tuple[Item, ItemText]:
     number, label = _number(_get(punkt, "Punktnummer", "Number", "Nummer"))
     printed_title = _text(_get(punkt, "Navn", "Caption", "Titel", "Title"))
     title, closed_by_title = _title(printed_title)
@@ -339,7 +350,7 @@ def _item(position, punkt, date, committee, portal) -> Item:
     )
     item.files = _documents(felter, title, portal) + _bilag(punkt, portal)
     item.attachments = [a.name for a in item.files if a.role == BILAG]
-    return item
+    return item, text
 
 
 def _text_html(value) -> str:
