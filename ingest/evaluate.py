@@ -321,8 +321,8 @@ def firstagenda_facts(path: Path) -> dict | None:
     ]
     decided = any(item["released"] for item in items)
     for item in items:
-        if item.pop("_pending") and decided:
-            item["outcome"] = "withheld"
+        if item.pop("_pending"):
+            item["outcome"] = "withheld" if decided else "none"
     return {
         "source": str(path),
         "system": FIRSTAGENDA,
@@ -392,7 +392,8 @@ def _fa_item(punkt, date, committee) -> dict:
         ],
         "_pending": pending,
     }
-    outcome = _fa_outcome(decision)
+    # No decision is outcome "none" (or withheld, decided with the meeting's other items).
+    outcome = _fa_outcome(decision) if decision else None if pending else "none"
     if outcome:
         item["outcome"] = outcome
     if not item["case_number"]:

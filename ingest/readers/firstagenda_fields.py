@@ -114,7 +114,8 @@ def _split_attendance(decision: str, sections: dict[str, str]) -> str:
     lines = decision.split("\n")
     while lines and (match := ATTENDANCE.match(lines[-1].strip())):
         label = _printed(match[1].strip().lower())
-        sections[label] = _concat(lines.pop().strip(), sections.get(label, ""), "\n")
+        names = lines.pop().strip().split(":", 1)[1].strip()
+        sections[label] = _concat(names, sections.get(label, ""), "\n")
         while lines and not lines[-1].strip():
             lines.pop()
     return "\n".join(lines).strip()
