@@ -26,7 +26,7 @@ from ingest.parsed import ParsedDocument
 from ingest.readers import text as textformat
 
 # Bumped when reading changes what a stored document would give: `reparse` then has work.
-PARSER_VERSION = "2.0"
+PARSER_VERSION = "2.1"  # 2.1: First Agenda JSON; recommended and withheld outcomes
 log = logging.getLogger(__name__)
 
 # Structured readers, tried in this order before the document readers.

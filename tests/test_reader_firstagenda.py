@@ -60,6 +60,34 @@ def test_other_json_and_other_documents_are_not_first_agenda():
     assert not firstagenda_json.recognise(b"%PDF-1.4 Dagsordenpunkter Moede")
 
 
+def test_keys_in_other_casing_read_the_same():
+    def lower(value):
+        if isinstance(value, dict):
+            return {key.lower(): lower(inner) for key, inner in value.items()}
+        return [lower(inner) for inner in value] if isinstance(value, list) else value
+
+    data = json.dumps(lower(json.loads(WITHHELD.read_text(encoding="utf-8")))).encode()
+    assert parse_document(data).meeting == read(WITHHELD)
+
+
+def test_missing_and_null_fields_are_read_as_absent():
+    def nulls(document):
+        document["Moede"].update(Sted=None, Moededeltagere=None, Navn=None)
+        document["TillaegsDagsorden"] = None
+        for punkt in document["Dagsordenpunkter"]:
+            punkt.update(SagsNummer=None, CaseNumber=None, Bilag=None)
+            del punkt["ExternalAgendaItemAttendees"]
+        document["Dagsordenpunkter"][0]["Felter"] = None
+        document["Dagsordenpunkter"][1]["Felter"][0]["Html"] = None
+
+    meeting = parse_document(edited(OLD_LAYOUT, nulls)).meeting
+    assert (meeting.location, meeting.participants, meeting.absent) == ("", [], [])
+    assert [item.case_number for item in meeting.items] == [None] * 9
+    assert (meeting.items[0].sections, meeting.items[0].files) == ({}, [])
+    assert meeting.items[1].decision == "" and meeting.items[2].decision.startswith("Udkast")
+    assert meeting.kind == "referat"
+
+
 # --- the meeting ------------------------------------------------------------------------
 
 
