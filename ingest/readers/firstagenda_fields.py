@@ -5,7 +5,7 @@ publications:
 
 - current: `<h3>Beslutning</h3>` with the decision, then a "Fremstilling" container heading
   and the case's own fields under `<h2>`/`<h3>`/`<h4>` headings (Sagsprocedure, Resume,
-  Indstilling, Sagsbeskrivelse, Økonomiske konsekvenses, Lovgrundlag, ...), then "Sagens
+  Indstilling, Sagsbeskrivelse, Økonomiske konsekvenser, Lovgrundlag, ...), then "Sagens
   forløb": the dated decisions of every body that handled the case;
 - older: the item title as bare text, the decision as the first paragraph without a heading,
   then the fields;
