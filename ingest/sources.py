@@ -41,7 +41,9 @@ def discover(paths) -> list[Source]:
         path = Path(name)
         if path.is_dir():
             for child in sorted(path.rglob("*")):
-                if child.is_file() and not any(part.startswith(".") for part in child.parts):
+                # Hidden below the folder given, that is: "../shared/realdocs" is no hidden path.
+                inside = child.relative_to(path).parts
+                if child.is_file() and not any(part.startswith(".") for part in inside):
                     found.append(Source(str(child), child))
         else:
             found.append(Source(str(path), path))

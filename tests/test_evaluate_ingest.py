@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from ingest import evaluate as E
+from ingest import sources
 from ingest.limits import Sandbox
 from ingest.management.commands.evaluate_ingest import realdocs_root
 from ingest.pipeline import parse_document
@@ -196,3 +197,15 @@ def test_command_refuses_a_missing_path_with_exit_code_2(tmp_path):
 def test_default_folder_is_shared_realdocs_beside_the_project():
     root = realdocs_root()
     assert root.parts[-2:] == ("shared", "realdocs")
+
+
+def test_a_folder_given_as_a_relative_path_up_is_walked(tmp_path, monkeypatch):
+    # "../shared/realdocs": ".." is no hidden folder; hidden files below the folder still are.
+    folder = tmp_path / "shared" / "realdocs"
+    folder.mkdir(parents=True)
+    shutil.copy(REFERAT, folder / "referat.json")
+    (folder / ".skjult.json").write_bytes(REFERAT.read_bytes())
+    (tmp_path / "project").mkdir()
+    monkeypatch.chdir(tmp_path / "project")
+    found = sources.discover(["../shared/realdocs"])
+    assert [source.name for source in found] == ["../shared/realdocs/referat.json"]
