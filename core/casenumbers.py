@@ -35,6 +35,9 @@ OTHER_SCHEMES = (
     re.compile(r"^\d{2,4}/\d{2,8}$"),  # 20/33839
     re.compile(r"^\d{2,4}-\d{4}-\d{2,8}$"),  # 330-2018-12345
     re.compile(r"^(?:19|20)\d{2}-\d{5,8}$"),  # 2012-176011 (eDoc)
+    # 21-014448, 20-010677K: two-digit year, serial and an optional letter, as First Agenda
+    # portals print the case numbers of the case system behind them (Greve).
+    re.compile(r"^\d{2}-\d{5,7}[A-ZÆØÅ]?$"),
     re.compile(r"^[A-ZÆØÅ]{1,5}\d{0,4}[-/.]\d{2,4}[-/.]\d{1,8}$"),
 )
 

@@ -20,18 +20,19 @@ import logging
 import re
 from dataclasses import dataclass, field
 
-from core import municipalities
+from core import bodies
 from ingest.errors import IngestError
 from ingest.parse.minutes import parse_text
 from ingest.parsed import ParsedDocument
 from ingest.readers import text as textformat
 
 # Bumped when reading changes what a stored document would give: `reparse` then has work.
-PARSER_VERSION = "2.0"
+PARSER_VERSION = "2.1"  # 2.1: First Agenda JSON; recommended and withheld outcomes
 log = logging.getLogger(__name__)
 
 # Structured readers, tried in this order before the document readers.
 STRUCTURED: tuple[str, ...] = (
+    "ingest.readers.firstagenda_json",
     "ingest.readers.edoc",
     "ingest.readers.sbsys",
     "ingest.readers.sbsys_native",
@@ -171,7 +172,7 @@ def _evident_body(data: bytes, meeting) -> str:
     texts = [data.decode("utf-8", "ignore")]
     for item in meeting.items:
         texts += [item.title, *item.sections.values()]
-    name = municipalities.named_in("\n".join(texts))
+    name = bodies.named_in("\n".join(texts))
     if name is None:
         raise IngestError(
             "Eksporten nævner ikke kommunen; angiv den med --municipality (fx 'Ballerup "

@@ -72,7 +72,7 @@ def test_edoc_manifest_gives_the_meeting_its_items_in_number_order_and_their_pdf
         (2, "Bygningsvedligeholdelse 2013 - anlægsbevilling", "2012-28504", False,
          "Indstillingen godkendt", "approved"),
         (3, "Kvalitetsstandarder for stof- og alkoholbehandling 2012-2013", "2012-31114", False,
-         "Indstilles til godkendelse", "other"),
+         "Indstilles til godkendelse", "recommended"),
         (4, "Takstreduktion på aflastningstilbuddet Torvevej i Skovlunde i 2013", "2012-31673",
          False, "Indstillingen godkendt", "approved"),
         (5, "KL's opfølgningsproces vedrørende det nære sundhedsvæsen", "2011-29939", False,
