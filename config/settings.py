@@ -5,6 +5,7 @@ Every variable is listed in `.env.example`. Development defaults are safe: with 
 """
 
 import datetime
+import importlib.util
 import os
 from pathlib import Path
 
@@ -56,6 +57,12 @@ INSTALLED_APPS = [
     "archive",
     "ingest",
 ]
+# perf/ (corpus generator, benchmark, load test) is a development tool: its commands exist
+# only where the package is present (a checkout, not the Docker image) and PERF_APP is on,
+# by default when DEBUG is.
+PERF_APP = env_bool("PERF_APP", DEBUG) and importlib.util.find_spec("perf") is not None
+if PERF_APP:
+    INSTALLED_APPS.append("perf")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

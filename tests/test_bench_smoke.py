@@ -31,7 +31,7 @@ def test_gen_corpus_and_bench_smoke(tmp_path):
 
 
 def test_corpus_is_deterministic():
-    from archive.management.bench.corpus import ItemMaker, load_seeds, make_plan
+    from perf.corpus import ItemMaker, load_seeds, make_plan
 
     seeds = load_seeds(7)
     plan = make_plan(300, 7)

@@ -179,12 +179,13 @@ def filter_cases(rng, cases) -> list[Case]:
 
 
 def run_inprocess(params: dict):
-    from archive.views import _search
+    """The search as the views run it, without HTTP: same parameter checks, same service."""
+    from archive.api import clean_params, search_forms
+    from archive.search import run_search
 
     request = RequestFactory().get("/api/search", params)
-    results, _, _ = _search(request)
-    assert results is not None, params
-    return results
+    form, filterset = search_forms(clean_params(request.GET))
+    return run_search(filterset.qs, form.cleaned_data)
 
 
 class Server:
