@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from archive.models import AgendaItem, Committee, Meeting, Municipality, SourceDocument, Term
-from archive.search import Query
+from archive.search.query import Query
 from ingest import store, upload
 from ingest.errors import IngestError
 from ingest.parse.header import normalize_municipality

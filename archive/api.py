@@ -19,11 +19,12 @@ from django.utils import dateformat, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from archive import limits
 from archive.caching import public_page
 from archive.filters import ItemFilter, MeetingFilter, SearchForm
 from archive.models import AgendaItem, Committee, Meeting, Municipality, Outcome, SourceDocument
-from archive.search import CONTROL, COUNT_CAP, run_search
-from core.casenumbers import parse_case_number
+from archive.search.engine import run_search
+from archive.search.query import normalize_case_number
 
 # The HTML meeting list shows 50 a page and the search page 20: the API defaults agree.
 MEETING_PAGE_SIZE = 50
@@ -127,13 +128,6 @@ def valid_filterset(filterset_class, params, queryset):
     if not filterset.is_valid():
         raise BadParameters(filterset.form)
     return filterset
-
-
-def normalize_case_number(text: str) -> str:
-    """A case number as the archive stores it, for the case page, feed and API alike."""
-    text = CONTROL.sub("", text)[:100]
-    parsed = parse_case_number(text)
-    return parsed.normalized if parsed else text.strip()
 
 
 def api_view(view):
@@ -378,12 +372,12 @@ def paged(request, queryset, params, default_size, represent):
         raise BadParameters(form)
     page = form.cleaned_data["page"] or 1
     size = form.cleaned_data["page_size"] or default_size
-    count = queryset.order_by()[: COUNT_CAP + 1].count()
+    count = queryset.order_by()[: limits.COUNT_CAP + 1].count()
     offset = (page - 1) * size
     rows = list(queryset[offset : offset + size]) if offset < count else []
-    return envelope(request, page, size, min(count, COUNT_CAP), count <= COUNT_CAP) | {
-        "results": [represent(request, row) for row in rows]
-    }
+    return envelope(
+        request, page, size, min(count, limits.COUNT_CAP), count <= limits.COUNT_CAP
+    ) | {"results": [represent(request, row) for row in rows]}
 
 
 def envelope(request, page, size, count, exact):
@@ -529,7 +523,7 @@ def search(request):
     form, filterset = search_forms(clean_params(request.GET))
     results = run_search(filterset.qs, form.cleaned_data)
     # Pages (and the next link) stop at the count cap; the count itself may be an estimate.
-    capped = min(results.count, COUNT_CAP)
+    capped = min(results.count, limits.COUNT_CAP)
     data = envelope(request, results.page, results.page_size, capped, results.count_is_exact)
     data["count"] = results.count
     return JsonResponse(

@@ -27,7 +27,7 @@ from archive.api import (
     search_forms,
     valid_filterset,
 )
-from archive.search import Query, clean_query, sort_for
+from archive.search.query import Query, clean_query, sort_for
 
 # Most rows one export gives; narrow the search or the dates to get the rest.
 EXPORT_LIMIT = 10_000

@@ -13,9 +13,10 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from archive.api import BadParameters, clean_params, normalize_case_number, search_forms
+from archive.api import BadParameters, clean_params, search_forms
 from archive.models import AgendaItem, Committee, Meeting, Municipality
-from archive.search import run_search
+from archive.search.engine import run_search
+from archive.search.query import normalize_case_number
 
 FEED_SIZE = 50
 

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from archive.exports import EXPORT_LIMIT
 from archive.feeds import FEED_SIZE
-from archive.search import COUNT_CAP, ESTIMATE_FROM
+from archive.limits import COUNT_CAP, ESTIMATE_FROM
 
 REF = "#/components/schemas/"
 

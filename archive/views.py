@@ -16,7 +16,8 @@ from archive.api import current_source
 from archive.caching import public_page
 from archive.filters import ItemFilter, MeetingFilter, SearchForm
 from archive.models import AgendaItem, Committee, Meeting, Municipality, SourceDocument
-from archive.search import CONTROL, run_search, year_bars
+from archive.search.engine import run_search
+from archive.search.query import normalize_case_number
 from core.casenumbers import parse_case_number
 
 
@@ -86,6 +87,30 @@ def search(request):
             "facet_links": _facet_links(request.GET, results.facets),
         }
     return render(request, "archive/search.html", context, status=status)
+
+
+def year_bars(year_facets: list, width: int = 240, height: int = 110) -> list[dict]:
+    """Bars for the hits-per-year chart, computed here so the SVG template stays dumb."""
+    if not year_facets:
+        return []
+    peak = max(f.count for f in year_facets)
+    step = width / len(year_facets)
+    bars = []
+    for i, f in enumerate(year_facets):
+        bar_height = max(2, round((height - 20) * f.count / peak))
+        # Integers: Danish number formatting would turn 2.5 into "2,5" inside SVG attributes.
+        bars.append(
+            {
+                "x": round(i * step + 1),
+                "y": height - 16 - bar_height,
+                "w": max(round(step) - 2, 1),
+                "h": bar_height,
+                "label_x": round(i * step + step / 2),
+                "year": f.value,
+                "count": f.count,
+            }
+        )
+    return bars
 
 
 def _query_without(params, *keys):
@@ -252,9 +277,7 @@ def _resolve_references(item):
 
 @public_page(query=False)
 def case_detail(request, case_number):
-    case_number = CONTROL.sub("", case_number)[:100]
-    parsed = parse_case_number(case_number)
-    normalized = parsed.normalized if parsed else case_number.strip()
+    normalized = normalize_case_number(case_number)
     items = list(
         AgendaItem.objects.public()
         .filter(case_number_normalized=normalized)
@@ -266,7 +289,7 @@ def case_detail(request, case_number):
     return render(
         request,
         "archive/case_detail.html",
-        {"case_number": normalized, "items": items, "kle": parsed},
+        {"case_number": normalized, "items": items, "kle": parse_case_number(normalized)},
     )
 
 

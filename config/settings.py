@@ -126,7 +126,7 @@ if not DATABASES["default"]["ENGINE"].endswith("postgresql"):
     raise ImproperlyConfigured("Referatarkiv kræver PostgreSQL (DATABASE_URL=postgres://...).")
 # A runaway query becomes an error instead of a stuck worker.
 STATEMENT_TIMEOUT_MS = int(os.environ.get("STATEMENT_TIMEOUT_MS", "15000"))
-# Searches computed at once per process (archive.search.search_slot), and how long a search
+# Searches computed at once per process (archive.search.throttle), and how long a search
 # waits for its turn before the reader gets a 503 with Retry-After.
 SEARCH_CONCURRENCY = int(os.environ.get("SEARCH_CONCURRENCY", "1"))
 SEARCH_QUEUE_SECONDS = float(os.environ.get("SEARCH_QUEUE_SECONDS", "10"))

@@ -16,7 +16,7 @@ from archive.models import (
     SourceDocument,
     StoredFile,
 )
-from archive.search import add_to_vocabulary, item_texts
+from archive.search.vocabulary import add_to_vocabulary, item_texts
 from core import bodies
 from ingest.errors import IngestError
 from ingest.parsed import ParsedDocument

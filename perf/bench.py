@@ -181,7 +181,7 @@ def filter_cases(rng, cases) -> list[Case]:
 def run_inprocess(params: dict):
     """The search as the views run it, without HTTP: same parameter checks, same service."""
     from archive.api import clean_params, search_forms
-    from archive.search import run_search
+    from archive.search.engine import run_search
 
     request = RequestFactory().get("/api/search", params)
     form, filterset = search_forms(clean_params(request.GET))

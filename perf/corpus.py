@@ -32,7 +32,7 @@ import psycopg
 from django.conf import settings
 from django.db import connection
 
-from archive.search import WORD
+from archive.search.vocabulary import WORD
 
 MUNICIPALITIES = """Albertslund Allerød Assens Ballerup Billund Bornholms Brøndby Brønderslev
 Dragør Egedal Esbjerg Fanø Favrskov Faxe Fredensborg Fredericia Frederiksberg Frederikshavn

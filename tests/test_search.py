@@ -6,7 +6,8 @@ import re
 import pytest
 
 from archive.models import AgendaItem
-from archive.search import highlight, run_search
+from archive.search.engine import run_search
+from archive.search.snippets import highlight
 from ingest.store import ingest_bytes
 
 pytestmark = pytest.mark.django_db

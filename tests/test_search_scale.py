@@ -14,9 +14,11 @@ from django.db.models.functions import ExtractYear
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
-from archive import search, versions
+from archive import limits, versions
 from archive.models import AgendaItem, Meeting, SourceDocument
-from archive.search import Query, run_search
+from archive.search import facets, throttle
+from archive.search.engine import run_search
+from archive.search.query import Query
 
 pytestmark = pytest.mark.django_db
 
@@ -156,14 +158,14 @@ CAP, WINDOW, PAGE_SIZE = 5, 6, 3
 @pytest.fixture
 def capped(monkeypatch):
     """Limits small enough that a word in a third of the seeds is "very common"."""
-    monkeypatch.setattr(search, "COUNT_CAP", CAP)
-    monkeypatch.setattr(search, "ESTIMATE_FROM", CAP)
-    monkeypatch.setattr(search, "ESTIMATE_SAMPLE", CAP)
-    monkeypatch.setattr(search, "RANK_WINDOW", WINDOW)
+    monkeypatch.setattr(limits, "COUNT_CAP", CAP)
+    monkeypatch.setattr(limits, "ESTIMATE_FROM", CAP)
+    monkeypatch.setattr(limits, "ESTIMATE_SAMPLE", CAP)
+    monkeypatch.setattr(limits, "RANK_WINDOW", WINDOW)
 
 
 def rows_scanned(queries) -> bool:
-    """Whether a query read the matches' rows (search.ROW) to count them."""
+    """Whether a query read the matches' rows (facets.ROW) to count them."""
     scan = 'SELECT "archive_agendaitem"."id" AS "id", "archive_agendaitem"."meeting_date" AS'
     return any(q["sql"].startswith(scan) for q in queries)
 
@@ -186,15 +188,15 @@ def test_very_common_word_gets_estimated_count_and_sampled_facets(
 
 
 def test_a_word_below_the_estimate_threshold_is_counted_exactly(all_samples, monkeypatch):
-    monkeypatch.setattr(search, "ESTIMATE_SAMPLE", 1)
+    monkeypatch.setattr(limits, "ESTIMATE_SAMPLE", 1)
     items = AgendaItem.objects.public()
     count = items.search(Query.prepare(COMMON)).count()
-    monkeypatch.setattr(search, "ESTIMATE_FROM", count + 1)
+    monkeypatch.setattr(limits, "ESTIMATE_FROM", count + 1)
     with CaptureQueriesContext(connection) as context:
         results = run_search(items, {"q": COMMON})
     assert rows_scanned(context.captured_queries)
     assert (results.count, results.count_is_exact, results.facets_are_exact) == (count, True, True)
-    monkeypatch.setattr(search, "ESTIMATE_FROM", count)
+    monkeypatch.setattr(limits, "ESTIMATE_FROM", count)
     versions.bump()  # a fresh search, not the cached one
     assert run_search(items, {"q": COMMON}).count_is_exact is False
 
@@ -209,9 +211,6 @@ def test_browsing_past_the_cap_says_more_than_not_about(client, all_samples, cap
 
 
 def test_api_pages_and_next_link_stop_at_the_cap(client, all_samples, capped, monkeypatch):
-    from archive import api
-
-    monkeypatch.setattr(api, "COUNT_CAP", CAP)
     matches = AgendaItem.objects.public().search(Query.prepare(COMMON)).count()
     first = client.get("/api/v1/search", {"q": COMMON, "page_size": 2}).json()
     # The count is the estimate; the pages cover only the first CAP matches.
@@ -224,7 +223,7 @@ def test_api_pages_and_next_link_stop_at_the_cap(client, all_samples, capped, mo
 
 @pytest.mark.parametrize(("matches", "scale", "estimate"), [(123, 41.7, 5100), (3, 1.0, 3)])
 def test_estimates_are_rounded_to_two_digits(matches, scale, estimate):
-    assert search.Sample({}, matches, scale).estimate == estimate
+    assert facets.Sample({}, matches, scale).estimate == estimate
 
 
 # The newest items hold the window; they do not; the sample says they cannot, so they are
@@ -235,8 +234,8 @@ def test_estimates_are_rounded_to_two_digits(matches, scale, estimate):
 def test_very_common_word_ranks_its_newest_matches(
     all_samples, capped, monkeypatch, max_probe, margin, probe_suffices
 ):
-    monkeypatch.setattr(search, "MAX_PROBE", max_probe)
-    monkeypatch.setattr(search, "PROBE_MARGIN", margin)
+    monkeypatch.setattr(limits, "MAX_PROBE", max_probe)
+    monkeypatch.setattr(limits, "PROBE_MARGIN", margin)
     items = AgendaItem.objects.public()
     results = run_search(items, {"q": COMMON, "page_size": PAGE_SIZE})
 
@@ -261,9 +260,9 @@ def test_very_common_word_ranks_its_newest_matches(
 def slot_taken(settings):
     """Another thread of this process is computing a search."""
     settings.SEARCH_QUEUE_SECONDS = 0.05
-    assert search._slots.acquire(timeout=1)
+    assert throttle._slots.acquire(timeout=1)
     yield
-    search._slots.release()
+    throttle._slots.release()
 
 
 def test_a_search_with_no_free_slot_gets_503_with_retry_after(client, all_samples, slot_taken):
@@ -279,7 +278,7 @@ def test_cached_results_and_pages_do_not_wait_for_a_slot(client, all_samples, se
     client.get("/soeg/?q=budget")  # cached before the slot is taken
     run_search(AgendaItem.objects.public(), {"q": "vej"})
     settings.SEARCH_QUEUE_SECONDS = 0.05
-    assert search._slots.acquire(timeout=1)
+    assert throttle._slots.acquire(timeout=1)
     try:
         assert client.get("/soeg/?q=budget").status_code == 200
         assert len(run_search(AgendaItem.objects.public(), {"q": "vej"}).items) > 0
@@ -287,5 +286,5 @@ def test_cached_results_and_pages_do_not_wait_for_a_slot(client, all_samples, se
             client.get(Meeting.objects.get(date=MEETING_DATE).get_absolute_url()).status_code == 200
         )
     finally:
-        search._slots.release()
+        throttle._slots.release()
     assert client.get("/soeg/?q=vej").status_code == 200
