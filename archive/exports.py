@@ -8,32 +8,25 @@ CSV is UTF-8 with a byte-order mark and semicolons, which Danish Excel opens as 
 import csv
 import json
 
-from django import forms
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import StreamingHttpResponse
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
-from archive.api import (
-    OUTCOMES,
-    BadParameters,
+from archive import limits
+from archive.api.params import (
     MeetingApiFilter,
     api_view,
-    clean_params,
-    current_source,
-    item_json,
-    meeting_json,
-    public_meetings,
+    export_delimiter,
     search_forms,
     valid_filterset,
 )
+from archive.api.serializers import OUTCOMES, item_json, meeting_json
+from archive.filters import clean_params
+from archive.public import current_source, public_meetings
 from archive.search.query import Query, clean_query, sort_for
 
-# Most rows one export gives; narrow the search or the dates to get the rest.
-EXPORT_LIMIT = 10_000
 # Excel keeps at most 32,767 characters in a cell.
 CELL_LIMIT = 32_000
-DELIMITERS = {"semicolon": ";", "comma": ",", "tab": "\t"}
 # A cell starting with one of these is run as a formula by spreadsheet programs.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -83,20 +76,6 @@ def search_items(items, params):
     else:
         items = items.unranked()
     return items.ordered(sort_for(text, params))
-
-
-class ExportForm(forms.Form):
-    delimiter = forms.ChoiceField(
-        required=False, choices=[(name, name) for name in DELIMITERS], label=_("Skilletegn")
-    )
-
-
-def export_delimiter(params):
-    """The CSV delimiter asked for (semicolon unless told), checked like every parameter."""
-    form = ExportForm(params)
-    if not form.is_valid():
-        raise BadParameters(form)
-    return DELIMITERS[form.cleaned_data["delimiter"] or "semicolon"]
 
 
 def excel_safe(value) -> str:
@@ -149,15 +128,16 @@ def with_headers(response, filename, count, truncated):
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["X-Total-Count"] = str(count)
     response["X-Export-Truncated"] = "true" if truncated else "false"
-    response["X-Export-Limit"] = str(EXPORT_LIMIT)
+    response["X-Export-Limit"] = str(limits.EXPORT_LIMIT)
     return response
 
 
 def capped(queryset):
     """(rows to export as an iterator, how many there are up to the cap, whether cut off)."""
-    count = queryset.order_by()[: EXPORT_LIMIT + 1].count()
-    rows = queryset[:EXPORT_LIMIT].iterator(chunk_size=500)
-    return rows, min(count, EXPORT_LIMIT), count > EXPORT_LIMIT
+    limit = limits.EXPORT_LIMIT
+    count = queryset.order_by()[: limit + 1].count()
+    rows = queryset[:limit].iterator(chunk_size=500)
+    return rows, min(count, limit), count > limit
 
 
 def filename(kind):
@@ -168,7 +148,7 @@ def _meta(request, params):
     return {
         "source": request.build_absolute_uri(request.get_full_path()),
         "generated": timezone.now(),
-        "limit": EXPORT_LIMIT,
+        "limit": limits.EXPORT_LIMIT,
         "parameters": {key: value for key, value in params.items() if value},
     }
 

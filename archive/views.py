@@ -5,17 +5,18 @@ from urllib.parse import urlencode
 from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
 from django.db.models import Count, Max, Min, Prefetch
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from archive.api import current_source
 from archive.caching import public_page
-from archive.filters import ItemFilter, MeetingFilter, SearchForm
+from archive.filters import MeetingFilter, SearchForm, clean_params, search_filters
 from archive.models import AgendaItem, Committee, Meeting, Municipality, SourceDocument
+from archive.public import current_source
+from archive.querysets import published
 from archive.search.engine import run_search
 from archive.search.query import normalize_case_number
 from core.casenumbers import parse_case_number
@@ -38,7 +39,8 @@ def healthz(request):
 
 
 def published_meetings():
-    return Meeting.objects.filter(published=True).select_related("committee__municipality")
+    """Public meetings with their committee and municipality, for pages that show them."""
+    return Meeting.objects.public().select_related("committee__municipality")
 
 
 @public_page(query=False)
@@ -47,7 +49,7 @@ def home(request):
     # One row per municipality: a national archive has about a thousand committees, which
     # belong on the municipality pages, not on the front page.
     coverage = (
-        Municipality.objects.filter(committees__meetings__published=True)
+        Municipality.objects.filter(published("committees__meetings__"))
         .annotate(
             committee_count=Count("committees", distinct=True),
             meeting_count=Count("committees__meetings", distinct=True),
@@ -63,21 +65,13 @@ def home(request):
     )
 
 
-def _search(request):
-    """(results, form, filterset) for the search page and the API; results None if invalid."""
-    params = request.GET.copy()
-    for key, value in list(params.items()):
-        params[key] = value.replace("\x00", "")
-    form = SearchForm(params)
-    filterset = ItemFilter(params, queryset=AgendaItem.objects.public())
-    if not (form.is_valid() and filterset.is_valid()):
-        return None, form, filterset
-    return run_search(filterset.qs, form.cleaned_data), form, filterset
-
-
 @public_page
 def search(request):
-    results, form, filterset = _search(request)
+    """The search page: results, facets and the hits-per-year chart; 400 on bad parameters."""
+    form, filterset = search_filters(clean_params(request.GET))
+    results = None
+    if form.is_valid() and filterset.is_valid():
+        results = run_search(filterset.qs, form.cleaned_data)
     status = 200 if results is not None else 400
     context = {"form": form, "filterset": filterset, "results": results}
     if results is not None:
@@ -134,48 +128,6 @@ def _facet_links(params, facets):
             rows.append({"facet": facet, "selected": selected, "url": "?" + urlencode(rest)})
         links[name] = rows
     return links
-
-
-@require_GET
-@public_page
-def api_search(request):
-    results, form, filterset = _search(request)
-    if results is None:
-        errors = {**form.errors.get_json_data(), **filterset.form.errors.get_json_data()}
-        fields = {key: [e["message"] for e in value] for key, value in errors.items()}
-        return JsonResponse({"error": _("Ugyldige parametre."), "fields": fields}, status=400)
-    return JsonResponse(
-        {
-            "count": results.count,
-            "count_is_exact": results.count_is_exact,
-            "page": results.page,
-            "page_size": results.page_size,
-            "results": [_item_json(request, item) for item in results.items],
-            "facets": {
-                name: [{"value": f.value, "label": f.label, "count": f.count} for f in values]
-                for name, values in results.facets.items()
-            },
-            "suggestion": results.suggestion or None,
-            "message": results.message or None,
-        },
-        json_dumps_params={"ensure_ascii": False},
-    )
-
-
-def _item_json(request, item):
-    return {
-        "url": request.build_absolute_uri(item.get_absolute_url()),
-        "municipality": item.municipality.name,
-        "committee": item.committee.name,
-        "date": item.meeting_date.isoformat(),
-        "position": item.position,
-        "number": item.number,
-        "title": item.title,
-        "case_number": item.case_number or None,
-        "outcome": item.outcome,
-        "snippet": item.best_plain,
-        "snippet_html": str(item.best_snippet),
-    }
 
 
 @public_page
@@ -311,7 +263,7 @@ def committee_detail(request, municipality, slug):
     committee = get_object_or_404(
         Committee.objects.select_related("municipality"), municipality__slug=municipality, slug=slug
     )
-    meetings = committee.meetings.filter(published=True).annotate(item_count=Count("items"))
+    meetings = committee.meetings.public().annotate(item_count=Count("items"))
     return render(
         request,
         "archive/committee_detail.html",

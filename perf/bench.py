@@ -180,7 +180,8 @@ def filter_cases(rng, cases) -> list[Case]:
 
 def run_inprocess(params: dict):
     """The search as the views run it, without HTTP: same parameter checks, same service."""
-    from archive.api import clean_params, search_forms
+    from archive.api.params import search_forms
+    from archive.filters import clean_params
     from archive.search.engine import run_search
 
     request = RequestFactory().get("/api/search", params)

@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from archive import exports
+from archive import limits
 from archive.exports import ITEM_COLUMNS, MEETING_COLUMNS
 from archive.models import AgendaItem
 
@@ -109,7 +109,7 @@ def test_formulas_are_defused_in_csv_but_not_in_json(client, all_samples):
 
 
 def test_export_is_capped(client, all_samples, monkeypatch):
-    monkeypatch.setattr(exports, "EXPORT_LIMIT", 5)
+    monkeypatch.setattr(limits, "EXPORT_LIMIT", 5)
     response = client.get("/soeg/eksport.csv?municipality=herning")
     assert (response["X-Total-Count"], response["X-Export-Truncated"]) == ("5", "true")
     rows = read_csv(response)

@@ -1,4 +1,5 @@
-"""The OpenAPI 3.1 description of the API, feeds and exports, built in code.
+"""The OpenAPI 3.1 description of the API, feeds and exports, built in code; its enums
+and limits come from the models and archive.limits, so it cannot drift from them.
 
 Served at /api/v1/openapi.json and rendered as the API's human page. The schemas are
 strict (every field required, no others allowed) so that tests/test_api_v1.py can check
@@ -7,9 +8,17 @@ every endpoint's real responses against them.
 
 from django.utils.translation import gettext as _
 
-from archive.exports import EXPORT_LIMIT
-from archive.feeds import FEED_SIZE
-from archive.limits import COUNT_CAP, ESTIMATE_FROM
+from archive.api.params import DELIMITERS
+from archive.limits import (
+    COUNT_CAP,
+    ESTIMATE_FROM,
+    EXPORT_LIMIT,
+    FEED_SIZE,
+    MAX_PAGE,
+    MAX_PAGE_SIZE,
+)
+from archive.models import Meeting, Outcome
+from archive.search.query import SCOPES, SORTS
 
 REF = "#/components/schemas/"
 
@@ -41,19 +50,9 @@ URI = {"type": "string", "format": "uri"}
 DATE = {"type": "string", "format": "date"}
 DATETIME = {"type": "string", "format": "date-time"}
 SHA256 = {"type": "string", "pattern": "^[0-9a-f]{64}$"}
-OUTCOME = {
-    "type": "string",
-    "enum": [
-        "approved",
-        "noted",
-        "discussed",
-        "postponed",
-        "rejected",
-        "referred",
-        "none",
-        "other",
-    ],
-}
+# Enums from the code that defines them, so the document cannot drift from it.
+OUTCOME = {"type": "string", "enum": list(Outcome.values)}
+MEETING_KIND = {"type": "string", "enum": list(Meeting.Kind.values)}
 
 
 def const(value):
@@ -79,7 +78,7 @@ def schemas():
         "type": const("Meeting"),
         **meeting_ref,
         "name": STRING,
-        "kind": {"type": "string", "enum": ["referat", "dagsorden"]},
+        "kind": MEETING_KIND,
         "start": nullable(DATETIME),
         "location": STRING,
         "municipality": ref("BodyRef"),
@@ -298,11 +297,11 @@ def parameters():
     date = DATE
     return {
         "page": query_parameter(
-            "page", {"type": "integer", "minimum": 1, "maximum": 1000}, _("Side, fra 1."), 1
+            "page", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE}, _("Side, fra 1."), 1
         ),
         "page_size": query_parameter(
             "page_size",
-            {"type": "integer", "minimum": 1, "maximum": 100},
+            {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE},
             _("Antal pr. side (højst 100)."),
         ),
         "q": query_parameter(
@@ -316,12 +315,12 @@ def parameters():
         ),
         "scope": query_parameter(
             "scope",
-            {"type": "string", "enum": ["all", "decisions", "titles"]},
+            {"type": "string", "enum": list(SCOPES)},
             _("Søg i al tekst, kun beslutninger eller kun titler."),
         ),
         "sort": query_parameter(
             "sort",
-            {"type": "string", "enum": ["relevance", "date"]},
+            {"type": "string", "enum": list(SORTS)},
             _("Relevans (standard med søgetekst) eller dato, nyeste først."),
         ),
         "municipality": query_parameter(
@@ -350,7 +349,7 @@ def parameters():
         ),
         "delimiter": query_parameter(
             "delimiter",
-            {"type": "string", "enum": ["semicolon", "comma", "tab"]},
+            {"type": "string", "enum": list(DELIMITERS)},
             _("Skilletegn i CSV (standard: semikolon, som dansk Excel forventer)."),
         ),
     }
