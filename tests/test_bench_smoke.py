@@ -43,7 +43,7 @@ def test_corpus_is_deterministic():
 
 
 @pytest.mark.django_db
-def test_gen_corpus_refuses_to_wipe_a_real_archive(all_samples):
+def test_gen_corpus_refuses_to_wipe_a_real_archive(seed_archive):
     from django.core.management.base import CommandError
 
     with pytest.raises(CommandError, match="sletter dem"):

@@ -19,6 +19,7 @@ from archive.models import AgendaItem, Meeting, SourceDocument
 from archive.search import facets, throttle
 from archive.search.engine import run_search
 from archive.search.query import Query
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -62,7 +63,7 @@ def relevance_order(rows):
 # --- The cache ----------------------------------------------------------------------------
 
 
-def test_repeated_search_is_served_from_the_cache(all_samples, django_assert_num_queries):
+def test_repeated_search_is_served_from_the_cache(seed_archive, django_assert_num_queries):
     items = AgendaItem.objects.public()
     first = run_search(items, {"q": "budget"})
     with django_assert_num_queries(2):  # the content version, the page's items
@@ -76,7 +77,7 @@ def test_repeated_search_is_served_from_the_cache(all_samples, django_assert_num
 
 
 def test_the_api_reuses_the_results_of_the_same_search_page(
-    client, all_samples, django_assert_num_queries
+    client, seed_archive, django_assert_num_queries
 ):
     links = RESULT_LINK.findall(client.get("/soeg/?q=budget").content.decode())
     with django_assert_num_queries(2):  # the content version, the page's items
@@ -84,25 +85,25 @@ def test_the_api_reuses_the_results_of_the_same_search_page(
     assert [hit["url"].removeprefix("http://testserver") for hit in found["results"]] == links
 
 
-def test_version_increases_when_a_meeting_changes(all_samples):
+def test_version_increases_when_a_meeting_changes(seed_archive):
     before = versions.current()
     meeting = Meeting.objects.get(date=MEETING_DATE)
     meeting.save()
     assert versions.current() > before
 
 
-def test_cached_results_follow_deletes_and_new_minutes(client, all_samples, ingest_sample):
+def test_cached_results_follow_deletes_and_new_minutes(client, seed_archive):
     in_meeting = AgendaItem.objects.search("budget").filter(meeting_date=MEETING_DATE).count()
     assert in_meeting > 0
     before = api_count(client, "budget")  # now cached
     delete_meeting()
     assert api_count(client, "budget") == before - in_meeting
-    ingest_sample("000")
+    factories.seed_meeting("000")  # the meeting arrives again
     assert api_count(client, "budget") == before
 
 
 @pytest.mark.django_db(transaction=True)
-def test_committed_changes_reach_cached_results(client, all_samples_committed, ingest_sample):
+def test_committed_changes_reach_cached_results(client, seed_archive_committed):
     in_meeting = AgendaItem.objects.search("budget").filter(meeting_date=MEETING_DATE).count()
     before = api_count(client, "budget")
     with transaction.atomic():
@@ -112,11 +113,11 @@ def test_committed_changes_reach_cached_results(client, all_samples_committed, i
     # cached results that still held the meeting.
     assert versions.current() > during
     assert api_count(client, "budget") == before - in_meeting
-    ingest_sample("000")  # autocommit: the ingest's own transaction commits
+    factories.seed_meeting("000")  # autocommit: its own transaction commits, as an ingest's
     assert api_count(client, "budget") == before
 
 
-def test_search_works_when_the_cache_is_down(client, all_samples):
+def test_search_works_when_the_cache_is_down(client, seed_archive):
     warnings = []
     handler = logging.Handler(logging.WARNING)
     handler.emit = warnings.append
@@ -138,7 +139,7 @@ def test_search_works_when_the_cache_is_down(client, all_samples):
 # --- Counting and facets ------------------------------------------------------------------
 
 
-def test_facets_below_the_cap_are_exact_counts(all_samples):
+def test_facets_below_the_cap_are_exact_counts(seed_archive):
     items = AgendaItem.objects.public()
     results = run_search(items, {"q": "budget"})
     expected = orm_facets(items.search("budget"))
@@ -171,7 +172,7 @@ def rows_scanned(queries) -> bool:
 
 
 def test_very_common_word_gets_estimated_count_and_sampled_facets(
-    client, all_samples, capped, django_assert_num_queries
+    client, seed_archive, capped, django_assert_num_queries
 ):
     items = AgendaItem.objects.public()
     matches = items.search(Query.prepare(COMMON))
@@ -187,7 +188,7 @@ def test_very_common_word_gets_estimated_count_and_sampled_facets(
     assert f"Ca. {matches.count()} punkter fundet" in html
 
 
-def test_a_word_below_the_estimate_threshold_is_counted_exactly(all_samples, monkeypatch):
+def test_a_word_below_the_estimate_threshold_is_counted_exactly(seed_archive, monkeypatch):
     monkeypatch.setattr(limits, "ESTIMATE_SAMPLE", 1)
     items = AgendaItem.objects.public()
     count = items.search(Query.prepare(COMMON)).count()
@@ -201,7 +202,7 @@ def test_a_word_below_the_estimate_threshold_is_counted_exactly(all_samples, mon
     assert run_search(items, {"q": COMMON}).count_is_exact is False
 
 
-def test_browsing_past_the_cap_says_more_than_not_about(client, all_samples, capped):
+def test_browsing_past_the_cap_says_more_than_not_about(client, seed_archive, capped):
     """Without a query the count stops at the cap: that is a lower bound, not an estimate."""
     results = run_search(AgendaItem.objects.public(), {})
     assert (results.count, results.count_is_exact, results.count_is_estimate) == (CAP, False, False)
@@ -210,7 +211,7 @@ def test_browsing_past_the_cap_says_more_than_not_about(client, all_samples, cap
     assert "Ca. " not in html
 
 
-def test_api_pages_and_next_link_stop_at_the_cap(client, all_samples, capped, monkeypatch):
+def test_api_pages_and_next_link_stop_at_the_cap(client, seed_archive, capped, monkeypatch):
     matches = AgendaItem.objects.public().search(Query.prepare(COMMON)).count()
     first = client.get("/api/v1/search", {"q": COMMON, "page_size": 2}).json()
     # The count is the estimate; the pages cover only the first CAP matches.
@@ -232,7 +233,7 @@ def test_estimates_are_rounded_to_two_digits(matches, scale, estimate):
     ("max_probe", "margin", "probe_suffices"), [(20, 1.3, True), (1, 0, False), (2, 1.3, False)]
 )
 def test_very_common_word_ranks_its_newest_matches(
-    all_samples, capped, monkeypatch, max_probe, margin, probe_suffices
+    seed_archive, capped, monkeypatch, max_probe, margin, probe_suffices
 ):
     monkeypatch.setattr(limits, "MAX_PROBE", max_probe)
     monkeypatch.setattr(limits, "PROBE_MARGIN", margin)
@@ -265,7 +266,7 @@ def slot_taken(settings):
     throttle._slots.release()
 
 
-def test_a_search_with_no_free_slot_gets_503_with_retry_after(client, all_samples, slot_taken):
+def test_a_search_with_no_free_slot_gets_503_with_retry_after(client, seed_archive, slot_taken):
     page = client.get("/soeg/?q=budget")
     api = client.get("/api/search?q=budget")
     assert (page.status_code, page["Retry-After"]) == (503, "5")
@@ -274,7 +275,7 @@ def test_a_search_with_no_free_slot_gets_503_with_retry_after(client, all_sample
     assert "optaget" in api.json()["error"]
 
 
-def test_cached_results_and_pages_do_not_wait_for_a_slot(client, all_samples, settings):
+def test_cached_results_and_pages_do_not_wait_for_a_slot(client, seed_archive, settings):
     client.get("/soeg/?q=budget")  # cached before the slot is taken
     run_search(AgendaItem.objects.public(), {"q": "vej"})
     settings.SEARCH_QUEUE_SECONDS = 0.05
