@@ -28,7 +28,7 @@ CACHE_SECONDS = 600
 MAX_PAGE_BYTES = 256 * 1024
 # What a response is made from besides the data: a deploy that changes any of it must not
 # be served pages rendered by the code before it (a shared cache outlives the deploy).
-RELEASE_SOURCES = ("archive", "config", "ingest", "templates", "static", "locale")
+RELEASE_SOURCES = ("archive", "config", "core", "ingest", "templates", "static", "locale")
 
 
 def cache_get(key):

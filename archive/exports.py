@@ -22,7 +22,7 @@ from archive.api.params import (
 )
 from archive.api.serializers import OUTCOMES, item_json, meeting_json
 from archive.filters import clean_params
-from archive.public import current_source, public_meetings
+from archive.public import current_source, listed_meetings
 from archive.search.query import Query, clean_query, sort_for
 
 # Excel keeps at most 32,767 characters in a cell.
@@ -223,7 +223,7 @@ def meeting_row(request, meeting):
 
 
 def _meeting_export(request, params):
-    filterset = valid_filterset(MeetingApiFilter, params, public_meetings())
+    filterset = valid_filterset(MeetingApiFilter, params, listed_meetings())
     return (params, *capped(filterset.qs))
 
 

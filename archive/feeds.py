@@ -17,6 +17,7 @@ from archive import limits
 from archive.api.params import BadParameters, search_forms
 from archive.filters import clean_params
 from archive.models import AgendaItem, Committee, Meeting, Municipality
+from archive.public import public_meetings
 from archive.search.engine import run_search
 from archive.search.query import normalize_case_number
 
@@ -59,9 +60,8 @@ class MeetingFeed(ArchiveFeed):
 
     def items(self, obj):
         return (
-            Meeting.objects.public()
+            public_meetings()
             .filter(**obj["filter"])
-            .select_related("committee__municipality")
             .prefetch_related(Prefetch("items", queryset=AgendaItem.objects.order_by("position")))
             .order_by("-created", "-pk")[: limits.FEED_SIZE]
         )

@@ -22,11 +22,17 @@ def current_source(field: str, meeting: str = "pk"):
 
 
 def public_meetings():
-    """Published meetings with their committee, item count and current original's hash,
-    newest first as the HTML meeting list (plus the id, so pages never overlap on ties)."""
+    """Published meetings with their committee and municipality: what every page, feed and
+    list of meetings starts from."""
+    return Meeting.objects.public().select_related("committee__municipality")
+
+
+def listed_meetings():
+    """The public meetings as the API and the exports list them: with item count and the
+    current original's hash, newest first as the HTML meeting list (plus the id, so pages
+    never overlap on ties)."""
     return (
-        Meeting.objects.public()
-        .select_related("committee__municipality")
+        public_meetings()
         .annotate(item_count=Count("items"), source_sha256=current_source("sha256"))
         .order_by("-date", "committee__name", "pk")
     )

@@ -14,8 +14,8 @@ from django.views.decorators.http import require_GET
 
 from archive.caching import public_page
 from archive.filters import MeetingFilter, SearchForm, clean_params, search_filters
-from archive.models import AgendaItem, Committee, Meeting, Municipality, SourceDocument
-from archive.public import current_source
+from archive.models import AgendaItem, Committee, Municipality, SourceDocument
+from archive.public import current_source, public_meetings
 from archive.querysets import published
 from archive.search.engine import run_search
 from archive.search.query import normalize_case_number
@@ -38,14 +38,9 @@ def healthz(request):
     return HttpResponse("ok\n", content_type="text/plain; charset=utf-8")
 
 
-def published_meetings():
-    """Public meetings with their committee and municipality, for pages that show them."""
-    return Meeting.objects.public().select_related("committee__municipality")
-
-
 @public_page(query=False)
 def home(request):
-    latest = published_meetings().annotate(item_count=Count("items"))[:10]
+    latest = public_meetings().annotate(item_count=Count("items"))[:10]
     # One row per municipality: a national archive has about a thousand committees, which
     # belong on the municipality pages, not on the front page.
     coverage = (
@@ -132,7 +127,7 @@ def _facet_links(params, facets):
 
 @public_page
 def meeting_list(request):
-    filterset = MeetingFilter(request.GET, queryset=published_meetings())
+    filterset = MeetingFilter(request.GET, queryset=public_meetings())
     if not filterset.is_valid():
         return render(request, "archive/meeting_list.html", {"filterset": filterset}, status=400)
     meetings = filterset.qs.annotate(item_count=Count("items")).order_by("-date", "committee__name")
@@ -147,7 +142,7 @@ def meeting_list(request):
 @public_page(query=False)
 def meeting_detail(request, pk):
     meeting = get_object_or_404(
-        published_meetings().prefetch_related(
+        public_meetings().prefetch_related(
             Prefetch("items", queryset=AgendaItem.objects.order_by("position"))
         ),
         pk=pk,
@@ -156,7 +151,7 @@ def meeting_detail(request, pk):
 
 
 def meeting_original(request, pk):
-    meeting = get_object_or_404(published_meetings(), pk=pk)
+    meeting = get_object_or_404(public_meetings(), pk=pk)
     source = meeting.sources.filter(status=SourceDocument.Status.CURRENT).first()
     if source is None:
         raise Http404(_("Originalen findes ikke."))

@@ -34,7 +34,7 @@ from archive.api.serializers import (
     search_json,
 )
 from archive.filters import clean_params
-from archive.public import committees, municipalities, public_items, public_meetings
+from archive.public import committees, listed_meetings, municipalities, public_items
 from archive.search.engine import run_search
 from archive.search.query import normalize_case_number
 
@@ -99,7 +99,7 @@ def committee_detail(request, pk):
 def meeting_list(request):
     """Public meetings, newest first, filtered as the meeting list."""
     params = clean_params(request.GET)
-    filterset = valid_filterset(MeetingApiFilter, params, public_meetings())
+    filterset = valid_filterset(MeetingApiFilter, params, listed_meetings())
     data = paged(request, filterset.qs, params, limits.MEETING_PAGE_SIZE, meeting_json)
     return JsonResponse(data, **JSON)
 
@@ -107,7 +107,7 @@ def meeting_list(request):
 @api_view
 def meeting_detail(request, pk):
     """A meeting with all its items: they are replaced together, so fetch them together."""
-    meeting = public_meetings().filter(pk=pk).first() if pk <= MAX_ID else None
+    meeting = listed_meetings().filter(pk=pk).first() if pk <= MAX_ID else None
     if meeting is None:
         return not_found(_("Mødet findes ikke."))
     items = public_items().filter(meeting=meeting).order_by("position")
