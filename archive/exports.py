@@ -96,6 +96,8 @@ class _Echo:
 
 
 def csv_response(rows, columns, delimiter, filename, count, truncated):
+    """A streamed CSV download of the rows, with the export headers."""
+
     def stream():
         writer = csv.writer(_Echo(), delimiter=delimiter)
         yield "\ufeff" + writer.writerow(columns)
@@ -121,10 +123,12 @@ def json_response(rows, meta, filename, count, truncated):
 
 
 def dump(value):
+    """One value as JSON, Danish letters kept."""
     return json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False)
 
 
 def with_headers(response, filename, count, truncated):
+    """Name the download and say how many rows it holds and whether it was cut."""
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["X-Total-Count"] = str(count)
     response["X-Export-Truncated"] = "true" if truncated else "false"
@@ -141,6 +145,7 @@ def capped(queryset):
 
 
 def filename(kind):
+    """The download name, with the time of the export."""
     return f"referatarkiv-{kind}-{timezone.localtime():%Y%m%d-%H%M}"
 
 
@@ -157,6 +162,7 @@ def _meta(request, params):
 
 
 def item_row(request, item):
+    """A search hit as a CSV row."""
     return {
         "id": f"{item.meeting_id}-{item.position}",
         "web": request.build_absolute_uri(item.get_absolute_url()),
@@ -187,6 +193,7 @@ def _search_export(request, params):
 
 @api_view
 def search_csv(request):
+    """The search results as CSV."""
     params = clean_params(request.GET)
     delimiter = export_delimiter(params)
     params, rows, count, truncated = _search_export(request, params)
@@ -196,6 +203,7 @@ def search_csv(request):
 
 @api_view
 def search_json(request):
+    """The search results as JSON, full items."""
     params, rows, count, truncated = _search_export(request, clean_params(request.GET))
     rows = (item_json(request, item) for item in rows)
     meta = _meta(request, params)
@@ -206,6 +214,7 @@ def search_json(request):
 
 
 def meeting_row(request, meeting):
+    """A meeting as a CSV row."""
     return {
         "id": meeting.pk,
         "web": request.build_absolute_uri(meeting.get_absolute_url()),
@@ -229,6 +238,7 @@ def _meeting_export(request, params):
 
 @api_view
 def meetings_csv(request):
+    """The meeting list as CSV."""
     params = clean_params(request.GET)
     delimiter = export_delimiter(params)
     params, rows, count, truncated = _meeting_export(request, params)
@@ -238,6 +248,7 @@ def meetings_csv(request):
 
 @api_view
 def meetings_json(request):
+    """The meeting list as JSON, as the API gives its meetings."""
     params, rows, count, truncated = _meeting_export(request, clean_params(request.GET))
     rows = (meeting_json(request, meeting) for meeting in rows)
     meta = _meta(request, params)

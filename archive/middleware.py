@@ -53,6 +53,7 @@ class DatabaseUnavailableMiddleware:
 
 
 def unavailable(request, retry_after: int):
+    """503 with Retry-After: JSON for the API, the page otherwise."""
     if request.path.startswith("/api/"):
         response = JsonResponse(
             {"error": "Arkivet er optaget lige nu. Prøv igen om lidt."}, status=503

@@ -40,6 +40,7 @@ def healthz(request):
 
 @public_page(query=False)
 def home(request):
+    """The front page: latest meetings, and the coverage per municipality."""
     latest = public_meetings().annotate(item_count=Count("items"))[:10]
     # One row per municipality: a national archive has about a thousand committees, which
     # belong on the municipality pages, not on the front page.
@@ -127,6 +128,7 @@ def _facet_links(params, facets):
 
 @public_page
 def meeting_list(request):
+    """Public meetings, filtered and paged (50 a page)."""
     filterset = MeetingFilter(request.GET, queryset=public_meetings())
     if not filterset.is_valid():
         return render(request, "archive/meeting_list.html", {"filterset": filterset}, status=400)
@@ -141,6 +143,7 @@ def meeting_list(request):
 
 @public_page(query=False)
 def meeting_detail(request, pk):
+    """A meeting with all its items."""
     meeting = get_object_or_404(
         public_meetings().prefetch_related(
             Prefetch("items", queryset=AgendaItem.objects.order_by("position"))
@@ -151,6 +154,7 @@ def meeting_detail(request, pk):
 
 
 def meeting_original(request, pk):
+    """The meeting's current original, as a download."""
     meeting = get_object_or_404(public_meetings(), pk=pk)
     source = meeting.sources.filter(status=SourceDocument.Status.CURRENT).first()
     if source is None:
@@ -166,6 +170,7 @@ def meeting_original(request, pk):
 
 @public_page(query=False)
 def item_detail(request, meeting_id, position):
+    """An agenda item: its text, its case history, its neighbours and references."""
     item = get_object_or_404(
         AgendaItem.objects.public()
         .select_related("meeting", "committee__municipality", "municipality")
@@ -224,6 +229,7 @@ def _resolve_references(item):
 
 @public_page(query=False)
 def case_detail(request, case_number):
+    """Every public item with the case number, oldest first."""
     normalized = normalize_case_number(case_number)
     items = list(
         AgendaItem.objects.public()
@@ -242,6 +248,7 @@ def case_detail(request, case_number):
 
 @public_page(query=False)
 def municipality_detail(request, slug):
+    """A municipality and its committees."""
     municipality = get_object_or_404(Municipality, slug=slug)
     committees = municipality.committees.annotate(
         meeting_count=Count("meetings", distinct=True), last=Max("meetings__date")
@@ -255,6 +262,7 @@ def municipality_detail(request, slug):
 
 @public_page(query=False)
 def committee_detail(request, municipality, slug):
+    """A committee and its public meetings."""
     committee = get_object_or_404(
         Committee.objects.select_related("municipality"), municipality__slug=municipality, slug=slug
     )
@@ -271,8 +279,10 @@ def committee_detail(request, municipality, slug):
 
 
 def not_found(request, exception=None):
+    """The Danish 404 page."""
     return render(request, "404.html", status=404)
 
 
 def server_error(request):
+    """The Danish 500 page."""
     return render(request, "500.html", status=500)

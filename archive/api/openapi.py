@@ -21,6 +21,7 @@ from archive.search.query import SCOPES, SORTS
 
 
 def query_parameter(name, schema, description, example=None):
+    """An optional query parameter."""
     parameter = {"name": name, "in": "query", "required": False, "schema": schema}
     parameter["description"] = description
     if example is not None:
@@ -29,6 +30,7 @@ def query_parameter(name, schema, description, example=None):
 
 
 def path_parameter(name, schema, description, example):
+    """A required path parameter, with an example."""
     return {
         "name": name,
         "in": "path",
@@ -40,6 +42,7 @@ def path_parameter(name, schema, description, example):
 
 
 def parameters():
+    """The shared query parameters, referred to by name from the operations."""
     date = DATE
     return {
         "page": query_parameter(
@@ -107,14 +110,17 @@ FILTERS = [p for p in SEARCH if p not in ("q", "scope", "sort")]
 
 
 def params(*names):
+    """References to shared parameters."""
     return [{"$ref": "#/components/parameters/" + name} for name in names]
 
 
 def json_content(schema_name):
+    """A JSON body of the named schema."""
     return {"application/json": {"schema": ref(schema_name)}}
 
 
 def responses(schema_name, *errors, content=None):
+    """The 200 response and the listed error responses (JSON errors)."""
     result = {"200": {"description": "OK", "content": content or json_content(schema_name)}}
     descriptions = {"400": _("Ugyldige parametre"), "404": _("Findes ikke")}
     for code in errors:
@@ -123,6 +129,7 @@ def responses(schema_name, *errors, content=None):
 
 
 def operation(tag, summary, description, parameters_, responses_):
+    """A GET operation under a tag."""
     result = {"tags": [tag], "summary": summary, "responses": responses_}
     if description:
         result["description"] = description

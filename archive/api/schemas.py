@@ -8,6 +8,7 @@ REF = "#/components/schemas/"
 
 
 def ref(name):
+    """A reference to a component schema."""
     return {"$ref": REF + name}
 
 
@@ -22,6 +23,7 @@ def obj(properties: dict, required=None):
 
 
 def nullable(schema):
+    """The schema, or null."""
     if "$ref" in schema:
         return {"oneOf": [schema, {"type": "null"}]}
     return schema | {"type": [schema["type"], "null"]}
@@ -40,14 +42,17 @@ MEETING_KIND = {"type": "string", "enum": list(Meeting.Kind.values)}
 
 
 def const(value):
+    """A string that is always this value."""
     return {"type": "string", "const": value}
 
 
 def array(items):
+    """A list of items of the schema."""
     return {"type": "array", "items": items}
 
 
 def links(extra=None):
+    """The fields of an object reference: id, name, its API url and its web page."""
     return {"id": INTEGER, "name": STRING, "url": URI, "web": URI} | (extra or {})
 
 
@@ -260,6 +265,7 @@ def _list_schemas() -> dict:
 
 
 def page_of(name, extra=None):
+    """A page of a list in the shared envelope."""
     return obj(
         {
             "count": INTEGER,

@@ -34,6 +34,7 @@ def absolute(request, name, *args, query=None):
 
 
 def body_ref(request, municipality):
+    """A municipality as other objects refer to it."""
     return {
         "id": municipality.slug,
         "name": municipality.name,
@@ -43,6 +44,7 @@ def body_ref(request, municipality):
 
 
 def organization_ref(request, committee, municipality):
+    """A committee as other objects refer to it."""
     return {
         "id": committee.pk,
         "name": committee.name,
@@ -67,6 +69,7 @@ def body_json(request, municipality):
 
 
 def organization_json(request, committee):
+    """A committee (Organization) with its meeting counts and links."""
     municipality = committee.municipality
     return {
         "type": "Organization",
@@ -83,6 +86,7 @@ def organization_json(request, committee):
 
 
 def meeting_ref(request, meeting_id, date):
+    """A meeting as its items refer to it."""
     return {
         "id": meeting_id,
         "date": date,
@@ -92,12 +96,14 @@ def meeting_ref(request, meeting_id, date):
 
 
 def original_json(request, meeting_id, sha256):
+    """The meeting's current original, or None."""
     if not sha256:
         return None
     return {"sha256": sha256, "url": absolute(request, "meeting_original", meeting_id)}
 
 
 def meeting_json(request, meeting, items=None):
+    """A meeting; with `items`, the meeting with all its items."""
     committee = meeting.committee
     start = None
     if meeting.start_time:
@@ -160,6 +166,7 @@ def item_json(request, item, *, full=True):
 
 
 def case_ref(request, normalized):
+    """A case (all items with the case number), or None without one."""
     if not normalized:
         return None
     return {
@@ -185,6 +192,7 @@ def paged(request, queryset, params, default_size, represent):
 
 
 def envelope(request, page, size, count, exact):
+    """The list envelope: count, paging and the links to the pages next to this one."""
     pages = max(1, -(-count // size))
 
     def link(number):
@@ -206,6 +214,7 @@ def envelope(request, page, size, count, exact):
 
 
 def search_hit(request, item):
+    """A search hit: the item in brief, with its snippet as text and as HTML."""
     return item_json(request, item, full=False) | {
         "snippet": item.best_plain,
         "snippet_html": str(item.best_snippet),

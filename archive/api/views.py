@@ -116,6 +116,7 @@ def meeting_detail(request, pk):
 
 @api_view
 def item_list(request):
+    """Public items, filtered as the search, in its date order."""
     params = clean_params(request.GET)
     filterset = valid_filterset(ItemApiFilter, params, public_items())
     # The search's date order, so this list pages exactly as the search with sort=date.
