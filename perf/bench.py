@@ -65,6 +65,7 @@ class Timings:
 
 
 def percentile(values, p):
+    """The p-th percentile of the values (nearest rank)."""
     if len(values) == 1:
         return values[0]
     k = (len(values) - 1) * p / 100
@@ -74,6 +75,7 @@ def percentile(values, p):
 
 
 def timed(fn):
+    """(milliseconds, result) of one call."""
     started = time.perf_counter()
     result = fn()
     return (time.perf_counter() - started) * 1000, result
@@ -83,6 +85,7 @@ def timed(fn):
 
 
 def match_count(tsquery_sql: str, arg: str) -> int:
+    """How many items the tsquery matches."""
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL statement_timeout = 0")
         cursor.execute(
@@ -134,6 +137,7 @@ def build_cases(seed: int, total: int) -> list[Case]:
 
 
 def identifier_cases(rng) -> list[Case]:
+    """Journal-number queries: whole numbers and prefixes."""
     numbers = list(
         AgendaItem.objects.exclude(case_number_normalized="")
         .order_by("id")
@@ -147,11 +151,13 @@ def identifier_cases(rng) -> list[Case]:
 
 
 def fts_identifier(number: str) -> str:
+    """The FTS5 query for a journal number (a phrase of its parts)."""
     tokens = number.replace(".", " ").replace("-", " ").lower().split()
     return 'case_number : "' + " ".join(tokens) + '"'
 
 
 def filter_cases(rng, cases) -> list[Case]:
+    """Queries with filters: municipality, committee and date ranges."""
     words = [c.params["q"] for c in cases if c.group in ("mid", "common")]
     municipality = Municipality.objects.order_by("id").values_list("slug", flat=True).first()
     committee = Committee.objects.order_by("id").values_list("id", flat=True).first()
@@ -200,6 +206,7 @@ def seed_documents(batch: int, copies: int) -> list[tuple[bytes, str, str]]:
 
 
 def ingest_documents(docs) -> tuple[float, int]:
+    """(seconds, items) for ingesting the documents through the real ingest path."""
     from ingest.store import ingest_bytes
 
     started, items = time.perf_counter(), 0
@@ -226,6 +233,7 @@ def remove_ingested():
 
 
 def index_sizes() -> dict:
+    """The tables' and indexes' sizes in MB."""
     with connection.cursor() as cursor:
         cursor.execute(
             """
@@ -252,6 +260,7 @@ def index_sizes() -> dict:
 
 
 def machine() -> dict:
+    """What the figures were measured on."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT version()")
         version = cursor.fetchone()[0].split(" on ")[0]
@@ -319,6 +328,7 @@ def run_ingest_under_load(server, cases, repeat) -> dict:
 
 
 def statistics_of(values):
+    """p50 and p95 of the values."""
     return round(statistics.mean(values), 1) if values else None
 
 
@@ -412,6 +422,7 @@ def run(seed=1, repeat=3, naive_timeout_s=30, naive_per_group=1, log=print) -> d
 
 
 def group_figures(cases, timings) -> dict:
+    """p50/p95 per query group and path, and the ratios to our search."""
     groups = {}
     for case in cases:
         entry = groups.setdefault(case.group, {"queries": 0, "matches": []})
@@ -433,6 +444,7 @@ def group_figures(cases, timings) -> dict:
 
 
 def table(figures) -> str:
+    """The figures as a plain-text table."""
     head = (
         f"{'group':<18}{'matches':>16}"
         + "".join(f"{p + ' p50/p95':>20}" for p in PATHS)

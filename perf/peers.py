@@ -38,6 +38,7 @@ def naive_search(params: dict, timeout_ms: int) -> int:
 
 
 def fts5_path(total: int) -> Path:
+    """Where the SQLite FTS5 copy of this corpus is kept."""
     max_id = AgendaItem.objects.order_by("-id").values_list("id", flat=True).first() or 0
     return BENCH_DIR / f"fts5-{connection.settings_dict['NAME']}-{total}-{max_id}.sqlite"
 
@@ -84,6 +85,7 @@ def build_fts5(path: Path) -> dict:
 
 
 def fts5_search(db, match: str, page: int) -> int:
+    """One page of FTS5 results; returns how many rows it read."""
     rows = db.execute(
         "SELECT rowid, bm25(items, 10.0, 4.0, 1.0, 1.0) AS r FROM items WHERE items MATCH ? "
         "ORDER BY r LIMIT 20 OFFSET ?",

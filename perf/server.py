@@ -113,10 +113,12 @@ def static_is_stale() -> bool:
 
 
 def free_port() -> int:
+    """A free local TCP port."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
 
 
 def http_path(base: str, params: dict) -> str:
+    """The path with the parameters as a query string."""
     return base + "?" + urllib.parse.urlencode(params)

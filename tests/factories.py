@@ -209,6 +209,7 @@ def _plain(value):
 
 
 def main():
+    """Re-freeze tests/fixtures/seed_archive.json from the current parser."""
     import os
 
     import django

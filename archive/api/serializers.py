@@ -54,6 +54,7 @@ def organization_ref(request, committee, municipality):
 
 
 def body_json(request, municipality):
+    """A municipality (Body) with links to its committees, meetings and feed."""
     return {
         "type": "Body",
         **body_ref(request, municipality),
