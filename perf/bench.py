@@ -328,7 +328,7 @@ def run_ingest_under_load(server, cases, repeat) -> dict:
 
 
 def statistics_of(values):
-    """p50 and p95 of the values."""
+    """The mean of the values, to one decimal (None without any)."""
     return round(statistics.mean(values), 1) if values else None
 
 

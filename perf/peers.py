@@ -85,7 +85,7 @@ def build_fts5(path: Path) -> dict:
 
 
 def fts5_search(db, match: str, page: int) -> int:
-    """One page of FTS5 results; returns how many rows it read."""
+    """One page (20) of FTS5 results, best first; returns how many there were."""
     rows = db.execute(
         "SELECT rowid, bm25(items, 10.0, 4.0, 1.0, 1.0) AS r FROM items WHERE items MATCH ? "
         "ORDER BY r LIMIT 20 OFFSET ?",
