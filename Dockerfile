@@ -1,9 +1,14 @@
-FROM python:3.11-slim
+# Trixie: its postgresql-client (17) backs up the PostgreSQL 16 of docker-compose.yml.
+FROM python:3.11-slim-trixie
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
+# pg_dump/pg_restore/psql for `manage.py backup` and `restore`.
+RUN apt-get update && apt-get install -y --no-install-recommends postgresql-client \
+    && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY pyproject.toml ./
 COPY config ./config
 COPY archive ./archive
+COPY core ./core
 COPY ingest ./ingest
 RUN pip install --no-cache-dir .
 COPY . .

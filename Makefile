@@ -20,7 +20,7 @@ endif
 help:
 	@echo "make run    – start arkivet på http://$(HOST):$(PORT) med eksempelreferaterne"
 	@echo "make serve  – det samme under gunicorn, som i produktion"
-	@echo "make test   – ruff, migrationstjek og hele testsuiten mod PostgreSQL"
+	@echo "make test   – ruff, importkontrakter, migrationstjek og hele testsuiten mod PostgreSQL"
 	@echo "make backup [FILE=…] / make restore FILE=…  – sikkerhedskopi af databasen"
 
 $(STAMP): pyproject.toml
@@ -59,6 +59,7 @@ browser: $(STAMP)
 test: $(STAMP) browser
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 	DEBUG=1 REDIS_URL= DATABASE_REPLICA_URLS= $(WITH_DB) sh -c '$(BIN)/python manage.py makemigrations --check --dry-run && \
 	  exec $(BIN)/python -m pytest $(PYTEST_ARGS)'
 

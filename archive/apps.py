@@ -6,6 +6,6 @@ class ArchiveConfig(AppConfig):
     verbose_name = "Arkiv"
 
     def ready(self):
-        from archive import versions
+        from archive import signals
 
-        versions.connect_signals()
+        signals.connect()

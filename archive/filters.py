@@ -1,4 +1,5 @@
-"""Filters shared by the search page, /api/search and the meeting list."""
+"""The parameters of the search and the meeting list: forms and filtersets shared by the
+pages, the API, the feeds and the exports, and the one clean-up of raw query strings."""
 
 import django_filters
 from django import forms
@@ -79,3 +80,17 @@ class SearchForm(forms.Form):
     )
     page = forms.IntegerField(required=False, min_value=1, max_value=1000)
     page_size = forms.IntegerField(required=False, min_value=1, max_value=100)
+
+
+def clean_params(query_dict):
+    """The query parameters without NUL bytes, which PostgreSQL cannot take."""
+    params = query_dict.copy()
+    for key, values in params.lists():
+        params.setlist(key, [value.replace("\x00", "") for value in values])
+    return params
+
+
+def search_filters(params):
+    """(form, filterset) of a search, bound to cleaned parameters over the public items;
+    the caller checks `is_valid()` on both."""
+    return SearchForm(params), ItemFilter(params, queryset=AgendaItem.objects.public())

@@ -12,7 +12,7 @@ from django.db import (
 from django.http import JsonResponse
 from django.shortcuts import render
 
-from archive import search
+from archive.search.throttle import Busy
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +31,7 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if isinstance(exception, search.Busy):
+        if isinstance(exception, Busy):
             log.warning("no search slot for %s within the queue time", request.path)
             return unavailable(request, retry_after=5)
         if isinstance(exception, DataError):
@@ -53,6 +53,7 @@ class DatabaseUnavailableMiddleware:
 
 
 def unavailable(request, retry_after: int):
+    """503 with Retry-After: JSON for the API, the page otherwise."""
     if request.path.startswith("/api/"):
         response = JsonResponse(
             {"error": "Arkivet er optaget lige nu. Prøv igen om lidt."}, status=503

@@ -9,7 +9,7 @@ from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from archive.search import AgendaItemQuerySet
+from archive.querysets import AgendaItemManager, MeetingQuerySet
 from core import bodies
 from core import outcomes as core_outcomes
 
@@ -142,6 +142,8 @@ class Meeting(models.Model):
     created = models.DateTimeField(_("oprettet"), auto_now_add=True)
     modified = models.DateTimeField(_("ændret"), auto_now=True)
 
+    objects = MeetingQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("møde")
         verbose_name_plural = _("møder")
@@ -175,13 +177,6 @@ class Outcome(models.TextChoices):
 
 def _vector(*fields, weight):
     return SearchVector(*fields, weight=weight, config="danish")
-
-
-class AgendaItemManager(models.Manager.from_queryset(AgendaItemQuerySet)):
-    def get_queryset(self):
-        # The vectors are for PostgreSQL to search in. Read into Python they only cost: several
-        # kB of text per item, fetched from TOAST and parsed, on every page that shows items.
-        return super().get_queryset().defer("search_vector", "title_vector", "decision_vector")
 
 
 class AgendaItem(models.Model):

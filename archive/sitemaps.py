@@ -21,7 +21,7 @@ class MeetingSitemap(Sitemap):
     changefreq = "monthly"
 
     def items(self):
-        return Meeting.objects.filter(published=True).only("pk", "modified").order_by("pk")
+        return Meeting.objects.public().only("pk", "modified").order_by("pk")
 
     def lastmod(self, meeting):
         return meeting.modified

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from archive import api, exports, feeds, views
+from archive import exports, feeds, views
+from archive.api import views as api
 
 app_name = "archive"
 urlpatterns = [
@@ -9,7 +10,8 @@ urlpatterns = [
     path("soeg/feed", feeds.SearchFeed(), name="search_feed"),
     path("soeg/eksport.csv", exports.search_csv, name="search_csv"),
     path("soeg/eksport.json", exports.search_json, name="search_json"),
-    path("api/search", views.api_search, name="api_search"),
+    # The first search endpoint: /api/v1/search in its original shape.
+    path("api/search", api.legacy_search, name="api_search"),
     path("moeder/", views.meeting_list, name="meetings"),
     path("moeder/eksport.csv", exports.meetings_csv, name="meetings_csv"),
     path("moeder/eksport.json", exports.meetings_json, name="meetings_json"),

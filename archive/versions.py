@@ -15,7 +15,6 @@ import contextlib
 from contextvars import ContextVar
 
 from django.db import connection, transaction
-from django.db.models.signals import post_delete, post_save
 
 BUMP = """
 SELECT setval('archive_content_version', greatest(
@@ -29,6 +28,7 @@ _pinned: ContextVar[int | None] = ContextVar("content_version", default=None)
 
 
 def current() -> int:
+    """The version now (or the one pinned for the page being rendered)."""
     pinned = _pinned.get()
     if pinned is not None:
         return pinned
@@ -48,6 +48,7 @@ def pinned():
 
 
 def bump():
+    """Move the version on: every earlier cache entry becomes unreachable."""
     with connection.cursor() as cursor:
         cursor.execute(BUMP)
 
@@ -59,12 +60,3 @@ def changed(**_):
         entry[1] is bump for entry in connection.run_on_commit
     ):
         transaction.on_commit(bump)
-
-
-def connect_signals():
-    from archive.models import AgendaItem, Committee, Meeting, Municipality, SourceDocument
-
-    for model in (Municipality, Committee, Meeting, AgendaItem, SourceDocument):
-        name = model.__name__
-        post_save.connect(changed, sender=model, dispatch_uid=f"versions-save-{name}")
-        post_delete.connect(changed, sender=model, dispatch_uid=f"versions-delete-{name}")

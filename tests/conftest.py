@@ -48,7 +48,26 @@ def ingest_sample(db, sample_bytes):
 
 @pytest.fixture
 def all_samples(ingest_sample):
+    """The five seeds through the real parser: for ingest tests and one end-to-end test of
+    each page, API, feed and export module."""
     return [ingest_sample(p) for p in ("000", "001", "002", "003", "004")]
+
+
+@pytest.fixture
+def seed_archive(db):
+    """The five seed meetings built from tests/fixtures/seed_archive.json, without the
+    parser (tests/factories.py): for view, API, feed, export and search tests."""
+    from tests import factories
+
+    return factories.seed_archive()
+
+
+@pytest.fixture
+def seed_archive_committed(transactional_db):
+    """The seed meetings stored for real (committed), for tests that look from other sessions."""
+    from tests import factories
+
+    return factories.seed_archive()
 
 
 @pytest.fixture(autouse=True)

@@ -511,7 +511,7 @@ def test_an_existing_municipality_can_be_picked(editor_client, ingest_sample, sa
 # --- The rest of the admin ------------------------------------------------------------------------
 
 
-def test_admin_search_box_uses_the_stored_full_text_vector(editor_client, all_samples):
+def test_admin_search_box_uses_the_stored_full_text_vector(editor_client, seed_archive):
     response = editor_client.get("/admin/archive/agendaitem/", {"q": "hjemløse"})
     shown = {item.pk for item in response.context["cl"].result_list}
     expected = set(AgendaItem.objects.search("hjemløse").values_list("pk", flat=True))
@@ -525,7 +525,7 @@ def test_admin_search_box_uses_the_stored_full_text_vector(editor_client, all_sa
     )
 
 
-def test_admin_lists_filter_by_municipality_year_and_outcome(editor_client, all_samples):
+def test_admin_lists_filter_by_municipality_year_and_outcome(editor_client, seed_archive):
     herlev = Municipality.objects.get(name="Herlev Kommune")
     response = editor_client.get(
         "/admin/archive/agendaitem/",

@@ -21,7 +21,7 @@ CASE = "00.00.00-P19-1719-10"
 
 
 @pytest.fixture
-def openapi(client, all_samples):
+def openapi(client, seed_archive):
     return client.get("/api/v1/openapi.json").json()
 
 
@@ -137,7 +137,7 @@ def test_schemas_are_strict(openapi):
     assert validator.is_valid(item)
 
 
-def test_bad_parameters_give_400_with_the_field_named(client, all_samples):
+def test_bad_parameters_give_400_with_the_field_named(client, seed_archive):
     cases = {
         "/api/v1/meetings?modified_since=soon": "modified_since",
         "/api/v1/meetings?page=1001": "page",
@@ -156,7 +156,7 @@ def test_bad_parameters_give_400_with_the_field_named(client, all_samples):
         assert body["error"] == "Ugyldige parametre." and field in body["fields"], url
 
 
-def test_hostile_input_never_gives_500(client, all_samples):
+def test_hostile_input_never_gives_500(client, seed_archive):
     for url in [
         "/api/v1/items?kle=%00%00",
         "/api/v1/items?case_number=%00",
@@ -178,7 +178,7 @@ def page_ids(client, url):
     return [row["id"] for row in client.get(url).json()["results"]]
 
 
-def test_search_pages_agree_between_html_api_and_v1(client, all_samples):
+def test_search_pages_agree_between_html_api_and_v1(client, seed_archive):
     """Page 2 of the search page, /api/search and /api/v1/search are the same items."""
     query = urlencode({"q": "indsats", "municipality": "herning"})
     html = client.get(f"/soeg/?{query}&page=2").context["results"]
@@ -191,7 +191,7 @@ def test_search_pages_agree_between_html_api_and_v1(client, all_samples):
     assert (v1["count"], v1["pages"]) == (html.count, html.pages)
 
 
-def test_items_list_pages_as_search_by_date(client, all_samples):
+def test_items_list_pages_as_search_by_date(client, seed_archive):
     everything = []
     url = "/api/v1/items?municipality=herning&page_size=7"
     while url:
@@ -207,7 +207,7 @@ def test_items_list_pages_as_search_by_date(client, all_samples):
     assert len(set(everything)) == len(everything)
 
 
-def test_meeting_list_agrees_with_html_meeting_list(client, all_samples):
+def test_meeting_list_agrees_with_html_meeting_list(client, seed_archive):
     html = client.get("/moeder/?municipality=herning").context["page"]
     api = page_ids(client, "/api/v1/meetings?municipality=herning")
     assert api == [meeting.pk for meeting in html]
@@ -220,7 +220,7 @@ def test_meeting_list_agrees_with_html_meeting_list(client, all_samples):
     assert [row["date"] for row in dated["results"]] == ["2025-09-16", "2022-05-24"]
 
 
-def test_modified_since_returns_only_what_changed(client, all_samples):
+def test_modified_since_returns_only_what_changed(client, seed_archive):
     old = timezone.now() - datetime.timedelta(days=30)
     Meeting.objects.exclude(date="2018-03-22").update(modified=old)
     since = (old + datetime.timedelta(days=1)).isoformat()
@@ -235,7 +235,7 @@ def test_modified_since_returns_only_what_changed(client, all_samples):
     assert again["count"] == 1  # a harvester's last seen stamp includes that meeting again
 
 
-def test_case_number_filter_and_case_endpoint(client, all_samples):
+def test_case_number_filter_and_case_endpoint(client, seed_archive):
     printed = "00.00.00P19-1719-10"  # as one of the documents prints it
     items = client.get("/api/v1/items", {"case_number": printed}).json()["results"]
     case = client.get(f"/api/v1/cases/{CASE}").json()
@@ -244,7 +244,7 @@ def test_case_number_filter_and_case_endpoint(client, all_samples):
     assert case["kle_subject"] == "00.00.00" and case["feed"].endswith(f"/sag/{CASE}/feed")
 
 
-def test_objects_link_to_themselves_and_to_their_pages(client, all_samples):
+def test_objects_link_to_themselves_and_to_their_pages(client, seed_archive):
     herlev = Meeting.objects.get(date="2026-03-25").committee_id
     meeting = client.get(f"/api/v1/meetings?committee={herlev}").json()["results"][0]
     assert client.get(meeting["url"]).json()["id"] == meeting["id"]
@@ -273,7 +273,7 @@ def test_item_ids_survive_reparsing(client, all_samples):
     assert after[0]["modified"] > before[0]["modified"]
 
 
-def test_unpublished_meetings_are_not_in_the_api(client, all_samples):
+def test_unpublished_meetings_are_not_in_the_api(client, seed_archive):
     meeting = Meeting.objects.get(date="2026-03-25")
     meeting.published = False
     meeting.save()
@@ -285,7 +285,7 @@ def test_unpublished_meetings_are_not_in_the_api(client, all_samples):
     assert committee["meeting_count"] == 0
 
 
-def test_query_counts(client, all_samples, django_assert_num_queries):
+def test_query_counts(client, seed_archive, django_assert_num_queries):
     meeting = Meeting.objects.get(date="2026-03-25")
     # Each first reads the content version, the key of the page cache.
     with django_assert_num_queries(3):  # version, count, page

@@ -31,7 +31,7 @@ def test_gen_corpus_and_bench_smoke(tmp_path):
 
 
 def test_corpus_is_deterministic():
-    from archive.management.bench.corpus import ItemMaker, load_seeds, make_plan
+    from perf.corpus import ItemMaker, load_seeds, make_plan
 
     seeds = load_seeds(7)
     plan = make_plan(300, 7)
@@ -43,7 +43,7 @@ def test_corpus_is_deterministic():
 
 
 @pytest.mark.django_db
-def test_gen_corpus_refuses_to_wipe_a_real_archive(all_samples):
+def test_gen_corpus_refuses_to_wipe_a_real_archive(seed_archive):
     from django.core.management.base import CommandError
 
     with pytest.raises(CommandError, match="sletter dem"):

@@ -33,7 +33,7 @@ def sitemap_urls(client):
     return urls, lastmods
 
 
-def test_sitemap_lists_every_public_meeting_and_item(client, all_samples):
+def test_sitemap_lists_every_public_meeting_and_item(client, seed_archive):
     hidden = Meeting.objects.get(date="2026-03-25")
     hidden.published = False
     hidden.save()
@@ -56,7 +56,7 @@ def test_sitemap_lists_every_public_meeting_and_item(client, all_samples):
         assert client.get(url.removeprefix("http://testserver")).status_code == 200
 
 
-def test_sitemap_is_paginated_past_its_page_size(client, all_samples, monkeypatch):
+def test_sitemap_is_paginated_past_its_page_size(client, seed_archive, monkeypatch):
     from archive import sitemaps
 
     monkeypatch.setattr(sitemaps.ItemSitemap, "limit", 20)
@@ -76,7 +76,7 @@ def test_robots_txt(client, db):
     assert "Disallow: /moeder/" not in lines and "Disallow: /" not in lines
 
 
-def test_opensearch_description(client, all_samples):
+def test_opensearch_description(client, seed_archive):
     response = client.get("/opensearch.xml")
     assert response["Content-Type"] == "application/opensearchdescription+xml"
     root = ElementTree.fromstring(response.content)
@@ -104,7 +104,7 @@ def citation_of(page: str) -> str:
     return html.unescape(match[1])
 
 
-def test_item_page_has_a_citation(client, all_samples):
+def test_item_page_has_a_citation(client, seed_archive):
     item = AgendaItem.objects.get(number=25, meeting_date="2026-03-25")
     source = SourceDocument.objects.get(meeting=item.meeting_id)
     page = client.get(item.get_absolute_url()).content.decode()
@@ -120,7 +120,7 @@ def test_item_page_has_a_citation(client, all_samples):
     assert api["citation"] == citation_of(page)
 
 
-def test_citation_copy_works_without_script(client, all_samples):
+def test_citation_copy_works_without_script(client, seed_archive):
     item = AgendaItem.objects.get(number=25, meeting_date="2026-03-25")
     page = client.get(item.get_absolute_url()).content.decode()
     # The button only appears when the script runs; the text is plain, selectable text.
@@ -143,7 +143,7 @@ def test_citation_follows_a_corrected_source(client, all_samples, sample_bytes):
     assert SourceDocument.objects.filter(meeting=item.meeting_id).count() == 2
 
 
-def test_citation_without_number_or_case(client, all_samples):
+def test_citation_without_number_or_case(client, seed_archive):
     item = AgendaItem.objects.filter(meeting_date="2018-03-22").first()
     item.case_number = ""
     item.save()

@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from archive import exports
+from archive import limits
 from archive.exports import ITEM_COLUMNS, MEETING_COLUMNS
 from archive.models import AgendaItem
 
@@ -51,7 +51,7 @@ def html_pages(client, query):
         {"q": "beskæftigelse", "scope": "titles", "date_from": "2020-01-01"},
     ],
 )
-def test_search_export_is_every_page_of_the_search(client, all_samples, params):
+def test_search_export_is_every_page_of_the_search(client, seed_archive, params):
     query = urlencode(params)
     ids, count = html_pages(client, query)
     assert count == len(ids) > 0
@@ -88,14 +88,14 @@ def test_csv_columns_and_danish_text(client, all_samples):
     assert "håndtering" in rows[0]["title"]
 
 
-def test_delimiters(client, all_samples):
+def test_delimiters(client, seed_archive):
     semicolon = read_csv(client.get("/soeg/eksport.csv?q=reform"))
     comma = read_csv(client.get("/soeg/eksport.csv?q=reform&delimiter=comma"), delimiter=",")
     tab = read_csv(client.get("/soeg/eksport.csv?q=reform&delimiter=tab"), delimiter="\t")
     assert semicolon == comma == tab and len(semicolon) == 12
 
 
-def test_formulas_are_defused_in_csv_but_not_in_json(client, all_samples):
+def test_formulas_are_defused_in_csv_but_not_in_json(client, seed_archive):
     item = AgendaItem.objects.get(number=50, meeting_date__year=2025)
     item.title = '=HYPERLINK("http://evil.example","udslusning")'
     item.decision = "-2+3 og @SUM(A1)"
@@ -108,8 +108,8 @@ def test_formulas_are_defused_in_csv_but_not_in_json(client, all_samples):
     assert item.title in [r["title"] for r in data["results"]]
 
 
-def test_export_is_capped(client, all_samples, monkeypatch):
-    monkeypatch.setattr(exports, "EXPORT_LIMIT", 5)
+def test_export_is_capped(client, seed_archive, monkeypatch):
+    monkeypatch.setattr(limits, "EXPORT_LIMIT", 5)
     response = client.get("/soeg/eksport.csv?municipality=herning")
     assert (response["X-Total-Count"], response["X-Export-Truncated"]) == ("5", "true")
     rows = read_csv(response)
@@ -124,7 +124,7 @@ def test_export_is_capped(client, all_samples, monkeypatch):
     )
 
 
-def test_meeting_export_is_the_meeting_list(client, all_samples):
+def test_meeting_export_is_the_meeting_list(client, seed_archive):
     html = [m.pk for m in client.get("/moeder/?municipality=herning").context["page"]]
     rows = read_csv(client.get("/moeder/eksport.csv?municipality=herning"))
     assert [int(row["id"]) for row in rows] == html
@@ -138,7 +138,7 @@ def test_meeting_export_is_the_meeting_list(client, all_samples):
     assert [row["date"] for row in year] == ["2022-05-24"]
 
 
-def test_bad_parameters_give_json_400(client, all_samples):
+def test_bad_parameters_give_json_400(client, seed_archive):
     for url, field in {
         "/soeg/eksport.csv?page_size=500": "page_size",
         "/soeg/eksport.csv?delimiter=%3B": "delimiter",
@@ -151,7 +151,7 @@ def test_bad_parameters_give_json_400(client, all_samples):
         assert field in response.json()["fields"], url
 
 
-def test_pages_link_to_exports(client, all_samples):
+def test_pages_link_to_exports(client, seed_archive):
     html = client.get("/soeg/?q=reform&municipality=herning&page=1").content.decode()
     assert 'href="/soeg/eksport.csv?q=reform&amp;municipality=herning"' in html
     assert 'href="/soeg/eksport.json?q=reform&amp;municipality=herning"' in html

@@ -101,7 +101,7 @@ def test_concurrent_first_documents_of_one_municipality(sample_bytes):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_database_going_away_gives_503_and_the_site_recovers(client, all_samples_committed):
+def test_database_going_away_gives_503_and_the_site_recovers(client, seed_archive_committed):
     assert client.get("/soeg/?q=reform").status_code == 200
     params = connection.get_connection_params()
     params.pop("options", None)

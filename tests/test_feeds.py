@@ -10,6 +10,7 @@ import pytest
 from django.utils import timezone
 
 from archive.models import Committee, Meeting, SourceDocument
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -63,7 +64,7 @@ def test_municipality_feed_lists_its_meetings_newest_in_archive_first(client, al
     assert first.summary.count("<li>") == 10
 
 
-def test_committee_feed_has_only_that_committee(client, all_samples):
+def test_committee_feed_has_only_that_committee(client, seed_archive):
     committee = Committee.objects.get(municipality__slug="herlev")
     url = f"/kommune/herlev/{committee.slug}/feed"
     feed = parse(client, url)
@@ -76,7 +77,7 @@ def test_committee_feed_has_only_that_committee(client, all_samples):
     assert client.get("/kommune/atlantis/feed").status_code == 404
 
 
-def test_search_feed_is_the_search_newest_first(client, all_samples):
+def test_search_feed_is_the_search_newest_first(client, seed_archive):
     query = urlencode({"q": "hjemløse", "municipality": "herning"})
     feed = parse(client, f"/soeg/feed?{query}")
     assert_valid_atom(feed, f"/soeg/feed?{query}")
@@ -94,18 +95,18 @@ def test_search_feed_is_the_search_newest_first(client, all_samples):
     assert "Herning Kommune · Beskæftigelsesudvalget · 26. marts 2026" in first.summary
 
 
-def test_search_feed_follows_new_items(client, all_samples, ingest_sample):
+def test_search_feed_follows_new_items(client, seed_archive):
     before = parse(client, "/soeg/feed?q=budget")
     SourceDocument.objects.filter(meeting__date="2026-03-26").delete()
     Meeting.objects.filter(date="2026-03-26").delete()
     without = parse(client, "/soeg/feed?q=budget")
     assert len(without.entries) < len(before.entries)
-    ingest_sample("000")  # the meeting of 26 March 2026 arrives (again)
+    factories.seed_meeting("000")  # the meeting of 26 March 2026 arrives (again)
     after = parse(client, "/soeg/feed?q=budget")
     assert [e.title for e in after.entries] == [e.title for e in before.entries]
 
 
-def test_search_feed_escapes_and_survives_odd_queries(client, all_samples):
+def test_search_feed_escapes_and_survives_odd_queries(client, seed_archive):
     feed = parse(client, "/soeg/feed?" + urlencode({"q": "<script>alert(1)</script>"}))
     assert feed.entries == []
     assert feed.feed.title == "Søgning i Referatarkiv: <script>alert(1)</script>"
@@ -116,13 +117,13 @@ def test_search_feed_escapes_and_survives_odd_queries(client, all_samples):
     assert len(everything.entries) == 50  # the newest 50 of 54 items
 
 
-def test_search_feed_rejects_bad_parameters_with_json(client, all_samples):
+def test_search_feed_rejects_bad_parameters_with_json(client, seed_archive):
     response = client.get("/soeg/feed?q=x&municipality=atlantis&date_from=nope")
     assert response.status_code == 400
     assert set(response.json()["fields"]) == {"municipality", "date_from"}
 
 
-def test_case_feed(client, all_samples):
+def test_case_feed(client, seed_archive):
     feed = parse(client, f"/sag/{CASE}/feed")
     assert_valid_atom(feed, f"/sag/{CASE}/feed")
     assert feed.feed.title == f"Sag {CASE}"
@@ -132,7 +133,7 @@ def test_case_feed(client, all_samples):
     assert client.get("/sag/99.99.99-A00-1-20/feed").status_code == 404
 
 
-def test_pages_link_to_their_feeds(client, all_samples):
+def test_pages_link_to_their_feeds(client, seed_archive):
     herlev = Committee.objects.get(municipality__slug="herlev")
     pages = {
         "/kommune/herning/": "/kommune/herning/feed",

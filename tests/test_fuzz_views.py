@@ -34,7 +34,7 @@ OK = {200, 400, 404}
 
 @FUZZ
 @given(params=PARAMS)
-def test_search_page_and_api(client, all_samples, params):
+def test_search_page_and_api(client, seed_archive, params):
     query = urlencode(params)
     for path in ("/soeg/", "/api/search", "/moeder/"):
         response = client.get(f"{path}?{query}")
@@ -43,7 +43,7 @@ def test_search_page_and_api(client, all_samples, params):
 
 @FUZZ
 @given(segment=HOSTILE | st.text(min_size=1, max_size=120), number=st.integers(0, 10**25))
-def test_path_segments(client, all_samples, segment, number):
+def test_path_segments(client, seed_archive, segment, number):
     for path in (
         f"/sag/{quote(segment, safe='')}/",
         f"/moeder/{number}/",

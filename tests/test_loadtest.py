@@ -8,7 +8,7 @@ from django.core.management import call_command
 
 
 @pytest.mark.django_db(transaction=True)
-def test_loadtest_runs_against_gunicorn(all_samples_committed, test_database_url, tmp_path):
+def test_loadtest_runs_against_gunicorn(seed_archive_committed, test_database_url, tmp_path):
     os.environ["DATABASE_URL"], previous = test_database_url, os.environ["DATABASE_URL"]
     try:
         call_command(

@@ -26,7 +26,7 @@ def an_item():
     ["/", "/soeg/?q=budget", "/api/search?q=budget", "/moeder/", "/api/v1/meetings", "item"],
 )
 def test_a_repeated_page_costs_one_query_and_is_the_same(
-    client, all_samples, django_assert_num_queries, path
+    client, seed_archive, django_assert_num_queries, path
 ):
     path = an_item().get_absolute_url() if path == "item" else path
     first = client.get(path)
@@ -42,7 +42,7 @@ def test_a_repeated_page_costs_one_query_and_is_the_same(
 
 
 def test_appended_query_parameters_share_the_page_of_a_view_that_reads_none(
-    client, all_samples, django_assert_num_queries
+    client, seed_archive, django_assert_num_queries
 ):
     url = an_item().get_absolute_url()
     first = client.get(url + "?utm_source=nyhedsbrev")
@@ -51,13 +51,13 @@ def test_appended_query_parameters_share_the_page_of_a_view_that_reads_none(
     assert again.content == first.content
 
 
-def test_a_search_with_other_parameters_is_its_own_page(client, all_samples):
+def test_a_search_with_other_parameters_is_its_own_page(client, seed_archive):
     budget = client.get("/soeg/", {"q": "budget"}).content
     assert client.get("/soeg/", {"q": "skole"}).content != budget
 
 
 def test_a_new_release_does_not_serve_pages_of_the_old_one(
-    client, all_samples, monkeypatch, django_assert_max_num_queries
+    client, seed_archive, monkeypatch, django_assert_max_num_queries
 ):
     from archive import caching
 
@@ -86,13 +86,13 @@ def test_the_release_fingerprint_covers_templates(settings, tmp_path):
         caching.release.cache_clear()
 
 
-def test_the_view_own_headers_are_kept(client, all_samples):
+def test_the_view_own_headers_are_kept(client, seed_archive):
     first = client.get("/api/v1/openapi.json")
     again = client.get("/api/v1/openapi.json")
     assert first["Access-Control-Allow-Origin"] == again["Access-Control-Allow-Origin"] == "*"
 
 
-def test_a_change_shows_on_the_next_request(client, all_samples):
+def test_a_change_shows_on_the_next_request(client, seed_archive):
     item = an_item()
     url = item.get_absolute_url()
     assert item.title in client.get(url).content.decode()
@@ -105,7 +105,7 @@ def test_a_change_shows_on_the_next_request(client, all_samples):
     assert "Helt ny overskrift" in client.get(url).content.decode()
 
 
-def test_an_unpublished_meeting_disappears_at_once(client, all_samples):
+def test_an_unpublished_meeting_disappears_at_once(client, seed_archive):
     meeting = Meeting.objects.get(date=MEETING_DATE)
     url = meeting.get_absolute_url()
     assert client.get(url).status_code == 200
@@ -116,7 +116,7 @@ def test_an_unpublished_meeting_disappears_at_once(client, all_samples):
     assert meeting.get_absolute_url() not in client.get("/moeder/").content.decode()
 
 
-def test_editors_always_get_a_fresh_page(client, all_samples, django_assert_max_num_queries):
+def test_editors_always_get_a_fresh_page(client, seed_archive, django_assert_max_num_queries):
     client.get("/moeder/")
     client.force_login(User.objects.create_user("redaktoer", is_staff=True))
     with django_assert_max_num_queries(50) as context:
@@ -126,7 +126,7 @@ def test_editors_always_get_a_fresh_page(client, all_samples, django_assert_max_
 
 
 def test_a_page_seen_by_an_editor_is_not_stored_for_readers(
-    client, all_samples, django_assert_max_num_queries
+    client, seed_archive, django_assert_max_num_queries
 ):
     client.force_login(User.objects.create_user("redaktoer", is_staff=True))
     client.get("/moeder/")
@@ -145,7 +145,7 @@ def test_a_page_seen_by_an_editor_is_not_stored_for_readers(
         ("/api/v1/meetings/999999", 404),
     ],
 )
-def test_errors_are_not_stored(client, all_samples, path, status, django_assert_max_num_queries):
+def test_errors_are_not_stored(client, seed_archive, path, status, django_assert_max_num_queries):
     assert client.get(path).status_code == status
     with django_assert_max_num_queries(50) as context:
         assert client.get(path).status_code == status
@@ -153,7 +153,7 @@ def test_errors_are_not_stored(client, all_samples, path, status, django_assert_
     assert len(context.captured_queries) > 1
 
 
-def test_pages_are_served_when_the_cache_is_down(client, all_samples):
+def test_pages_are_served_when_the_cache_is_down(client, seed_archive):
     warnings = []
     handler = logging.Handler(logging.WARNING)
     handler.emit = warnings.append

@@ -6,18 +6,19 @@ import re
 import pytest
 
 from archive.models import AgendaItem
-from archive.search import highlight, run_search
-from ingest.store import ingest_bytes
+from archive.search.engine import run_search
+from archive.search.snippets import highlight
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
 
-def hits(all_samples=None, **params):
+def hits(seed_archive=None, **params):
     results = run_search(AgendaItem.objects.public(), params)
     return [(item.meeting_date.year, item.number or item.title[:20]) for item in results.items]
 
 
-def test_danish_stemming_finds_inflected_forms(all_samples):
+def test_danish_stemming_finds_inflected_forms(seed_archive):
     # "hjemløshed", "hjemløse" and "hjemløs" share one stem.
     expected = [(2026, 26), (2025, 50), (2026, 25), (2025, 49), (2022, 42)]
     assert hits(q="hjemløse") == expected
@@ -29,12 +30,12 @@ def test_phrase(all_samples):
     assert hits(q='"effektinvestering social"') == []
 
 
-def test_negation(all_samples):
+def test_negation(seed_archive):
     assert hits(q="varmestue") == [(2025, 51), (2026, 25), (2025, 50)]
     assert hits(q="varmestue -herberg") == [(2025, 50)]
 
 
-def test_compound_words_are_found_by_their_parts(all_samples):
+def test_compound_words_are_found_by_their_parts(seed_archive):
     only_compound = AgendaItem.objects.get(number=21, meeting_date__year=2026)
     assert "beskæftigelsesreformen" in only_compound.title.lower()
     assert not re.search(r"\breform", only_compound.title + only_compound.summary, re.I)
@@ -45,19 +46,19 @@ def test_compound_words_are_found_by_their_parts(all_samples):
     assert (2025, 53) in hits(q="kontanthjælp")  # only says "kontanthjælpsmodtagere"
 
 
-def test_exact_words_rank_above_compound_parts(all_samples):
+def test_exact_words_rank_above_compound_parts(seed_archive):
     results = run_search(AgendaItem.objects.public(), {"q": "udslusning"})
     assert [item.exact for item in results.items] == [True, False]
 
 
-def test_typo_gets_a_suggestion(all_samples):
+def test_typo_gets_a_suggestion(seed_archive):
     results = run_search(AgendaItem.objects.public(), {"q": "hjemlse"})
     assert (results.count, results.suggestion) == (0, "hjemløse")
     typo = run_search(AgendaItem.objects.public(), {"q": "beskæftigelsesrefomen"})
     assert typo.suggestion == "beskæftigelsesreformen"
 
 
-def test_identifier_queries_use_case_numbers(all_samples):
+def test_identifier_queries_use_case_numbers(seed_archive):
     assert hits(q="00.01.00A00-29-25") == [(2026, 25), (2026, 26)]
     assert hits(q="00.00.00-P19-1719-10") == [
         (2026, 27),
@@ -69,18 +70,18 @@ def test_identifier_queries_use_case_numbers(all_samples):
     assert {item.kle_subject for item in prefix.items} == {"15.00.00"}
 
 
-def test_scopes(all_samples):
+def test_scopes(seed_archive):
     assert hits(q="reform", scope="titles") == [(2026, 21), (2026, 22), (2026, 28)]
     assert hits(q="reform", scope="decisions") == []
     assert hits(q="udskyde", scope="decisions") == [(2026, 31), (2026, 32)]
 
 
-def test_stop_words_only_get_a_friendly_message(all_samples):
+def test_stop_words_only_get_a_friendly_message(seed_archive):
     results = run_search(AgendaItem.objects.public(), {"q": "og i at"})
     assert results.items == [] and "almindelige ord" in results.message
 
 
-def test_sort_by_date(all_samples):
+def test_sort_by_date(seed_archive):
     assert hits(q="hjemløse", sort="date") == [
         (2026, 26),
         (2026, 25),
@@ -90,7 +91,7 @@ def test_sort_by_date(all_samples):
     ]
 
 
-def test_highlights_are_built_from_escaped_text(all_samples):
+def test_highlights_are_built_from_escaped_text(seed_archive):
     results = run_search(AgendaItem.objects.public(), {"q": '"social effektinvestering"'})
     snippet = str(results.items[0].text_snippet)
     # PostgreSQL 15 and 18 choose different fragments; the highlighted phrase is the same.
@@ -102,24 +103,15 @@ def test_highlights_are_built_from_escaped_text(all_samples):
     assert highlight("a <b> \ue000hit\ue001 & c") == "a &lt;b&gt; <mark>hit</mark> &amp; c"
 
 
-HOSTILE = """REFERAT Økonomiudvalget d. 01-02-2026
-Mødedato Mandag d. 1. februar 2026 kl. 10:00
-Testby Kommune
-
-Punkt 1: Angreb <img src=x onerror=alert(1)> på arkivet
-15.00.00-A00-1-26
-
-Sagsfremstilling
-Teksten nævner <script>alert("x")</script> og <img src=x onerror=alert(1)> skadefro.
-
-Beslutning
-Godkendt <img src=x onerror=alert(1)> skadefro.
-"""
-
-
 def test_hostile_markup_is_shown_escaped(client):
-    ingest_bytes(HOSTILE.encode(), file_name="hostile.txt")
-    item = AgendaItem.objects.get()
+    item = factories.item(
+        factories.meeting(),
+        number=1,
+        title="Angreb <img src=x onerror=alert(1)> på arkivet",
+        case_text='Teksten nævner <script>alert("x")</script> og <img src=x onerror=alert(1)> '
+        "skadefro.",
+        decision="Godkendt <img src=x onerror=alert(1)> skadefro.",
+    )
     for url in ("/soeg/?q=skadefro", "/soeg/?q=angreb", item.get_absolute_url(), "/moeder/"):
         html = client.get(url).content.decode()
         assert "<img src=x" not in html and "<script>alert" not in html, url
@@ -128,7 +120,7 @@ def test_hostile_markup_is_shown_escaped(client):
     assert "<mark>skadefro</mark>" in results
 
 
-def test_filters_and_facets(all_samples):
+def test_filters_and_facets(seed_archive):
     results = run_search(
         AgendaItem.objects.public().filter(municipality__slug="herlev"), {"q": "reform"}
     )
@@ -140,7 +132,7 @@ def test_filters_and_facets(all_samples):
     ]
 
 
-def test_search_view_filters_by_facet_and_keeps_the_query(client, all_samples):
+def test_search_view_filters_by_facet_and_keeps_the_query(client, seed_archive):
     html = client.get("/soeg/?q=reform").content.decode()
     assert "12 punkter fundet" in html
     assert 'href="?q=reform&amp;municipality=herlev"' in html
@@ -165,12 +157,12 @@ def test_search_view_filters_by_facet_and_keeps_the_query(client, all_samples):
         "q=%E2%80%8B%C2%A0",
     ],
 )
-def test_bad_input_never_gives_500(client, all_samples, query):
+def test_bad_input_never_gives_500(client, seed_archive, query):
     assert client.get("/soeg/?" + query).status_code in (200, 400)
     assert client.get("/api/search?" + query).status_code in (200, 400)
 
 
-def test_api_search_shape(client, all_samples):
+def test_api_search_shape(client, seed_archive):
     data = client.get("/api/search?q=udslusning&page_size=1").json()
     assert (data["count"], data["count_is_exact"], data["suggestion"]) == (2, True, None)
     assert data["results"] == [
@@ -194,14 +186,14 @@ def test_api_search_shape(client, all_samples):
     assert set(data["facets"]) == {"municipality", "committee", "year", "outcome"}
 
 
-def test_api_rejects_unknown_filter_values_with_json(client, all_samples):
+def test_api_rejects_unknown_filter_values_with_json(client, seed_archive):
     response = client.get("/api/search?q=x&municipality=atlantis&page_size=500")
     assert response.status_code == 400
     body = response.json()
     assert set(body["fields"]) == {"municipality", "page_size"}
 
 
-def test_search_view_query_count(client, all_samples, django_assert_num_queries):
+def test_search_view_query_count(client, seed_archive, django_assert_num_queries):
     # content version, parse query, stems, compound lookup (4), facet sample, the matching
     # rows, facet labels (2), page, headlines, and one vocabulary lookup for a suggestion
     # because fewer than three items matched.
@@ -209,7 +201,7 @@ def test_search_view_query_count(client, all_samples, django_assert_num_queries)
         assert client.get("/soeg/?q=udslusning").status_code == 200
 
 
-def test_api_query_count_for_identifiers(client, all_samples, django_assert_num_queries):
+def test_api_query_count_for_identifiers(client, seed_archive, django_assert_num_queries):
     # content version, the matching rows, facet labels (2), page, snippets
     with django_assert_num_queries(6):
         assert client.get("/api/search?q=15.00.00").status_code == 200

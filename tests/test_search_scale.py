@@ -14,9 +14,12 @@ from django.db.models.functions import ExtractYear
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
-from archive import search, versions
+from archive import limits, versions
 from archive.models import AgendaItem, Meeting, SourceDocument
-from archive.search import Query, run_search
+from archive.search import facets, throttle
+from archive.search.engine import run_search
+from archive.search.query import Query
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -60,7 +63,7 @@ def relevance_order(rows):
 # --- The cache ----------------------------------------------------------------------------
 
 
-def test_repeated_search_is_served_from_the_cache(all_samples, django_assert_num_queries):
+def test_repeated_search_is_served_from_the_cache(seed_archive, django_assert_num_queries):
     items = AgendaItem.objects.public()
     first = run_search(items, {"q": "budget"})
     with django_assert_num_queries(2):  # the content version, the page's items
@@ -74,7 +77,7 @@ def test_repeated_search_is_served_from_the_cache(all_samples, django_assert_num
 
 
 def test_the_api_reuses_the_results_of_the_same_search_page(
-    client, all_samples, django_assert_num_queries
+    client, seed_archive, django_assert_num_queries
 ):
     links = RESULT_LINK.findall(client.get("/soeg/?q=budget").content.decode())
     with django_assert_num_queries(2):  # the content version, the page's items
@@ -82,25 +85,25 @@ def test_the_api_reuses_the_results_of_the_same_search_page(
     assert [hit["url"].removeprefix("http://testserver") for hit in found["results"]] == links
 
 
-def test_version_increases_when_a_meeting_changes(all_samples):
+def test_version_increases_when_a_meeting_changes(seed_archive):
     before = versions.current()
     meeting = Meeting.objects.get(date=MEETING_DATE)
     meeting.save()
     assert versions.current() > before
 
 
-def test_cached_results_follow_deletes_and_new_minutes(client, all_samples, ingest_sample):
+def test_cached_results_follow_deletes_and_new_minutes(client, seed_archive):
     in_meeting = AgendaItem.objects.search("budget").filter(meeting_date=MEETING_DATE).count()
     assert in_meeting > 0
     before = api_count(client, "budget")  # now cached
     delete_meeting()
     assert api_count(client, "budget") == before - in_meeting
-    ingest_sample("000")
+    factories.seed_meeting("000")  # the meeting arrives again
     assert api_count(client, "budget") == before
 
 
 @pytest.mark.django_db(transaction=True)
-def test_committed_changes_reach_cached_results(client, all_samples_committed, ingest_sample):
+def test_committed_changes_reach_cached_results(client, seed_archive_committed):
     in_meeting = AgendaItem.objects.search("budget").filter(meeting_date=MEETING_DATE).count()
     before = api_count(client, "budget")
     with transaction.atomic():
@@ -110,11 +113,11 @@ def test_committed_changes_reach_cached_results(client, all_samples_committed, i
     # cached results that still held the meeting.
     assert versions.current() > during
     assert api_count(client, "budget") == before - in_meeting
-    ingest_sample("000")  # autocommit: the ingest's own transaction commits
+    factories.seed_meeting("000")  # autocommit: its own transaction commits, as an ingest's
     assert api_count(client, "budget") == before
 
 
-def test_search_works_when_the_cache_is_down(client, all_samples):
+def test_search_works_when_the_cache_is_down(client, seed_archive):
     warnings = []
     handler = logging.Handler(logging.WARNING)
     handler.emit = warnings.append
@@ -136,7 +139,7 @@ def test_search_works_when_the_cache_is_down(client, all_samples):
 # --- Counting and facets ------------------------------------------------------------------
 
 
-def test_facets_below_the_cap_are_exact_counts(all_samples):
+def test_facets_below_the_cap_are_exact_counts(seed_archive):
     items = AgendaItem.objects.public()
     results = run_search(items, {"q": "budget"})
     expected = orm_facets(items.search("budget"))
@@ -156,20 +159,20 @@ CAP, WINDOW, PAGE_SIZE = 5, 6, 3
 @pytest.fixture
 def capped(monkeypatch):
     """Limits small enough that a word in a third of the seeds is "very common"."""
-    monkeypatch.setattr(search, "COUNT_CAP", CAP)
-    monkeypatch.setattr(search, "ESTIMATE_FROM", CAP)
-    monkeypatch.setattr(search, "ESTIMATE_SAMPLE", CAP)
-    monkeypatch.setattr(search, "RANK_WINDOW", WINDOW)
+    monkeypatch.setattr(limits, "COUNT_CAP", CAP)
+    monkeypatch.setattr(limits, "ESTIMATE_FROM", CAP)
+    monkeypatch.setattr(limits, "ESTIMATE_SAMPLE", CAP)
+    monkeypatch.setattr(limits, "RANK_WINDOW", WINDOW)
 
 
 def rows_scanned(queries) -> bool:
-    """Whether a query read the matches' rows (search.ROW) to count them."""
+    """Whether a query read the matches' rows (facets.ROW) to count them."""
     scan = 'SELECT "archive_agendaitem"."id" AS "id", "archive_agendaitem"."meeting_date" AS'
     return any(q["sql"].startswith(scan) for q in queries)
 
 
 def test_very_common_word_gets_estimated_count_and_sampled_facets(
-    client, all_samples, capped, django_assert_num_queries
+    client, seed_archive, capped, django_assert_num_queries
 ):
     items = AgendaItem.objects.public()
     matches = items.search(Query.prepare(COMMON))
@@ -185,21 +188,21 @@ def test_very_common_word_gets_estimated_count_and_sampled_facets(
     assert f"Ca. {matches.count()} punkter fundet" in html
 
 
-def test_a_word_below_the_estimate_threshold_is_counted_exactly(all_samples, monkeypatch):
-    monkeypatch.setattr(search, "ESTIMATE_SAMPLE", 1)
+def test_a_word_below_the_estimate_threshold_is_counted_exactly(seed_archive, monkeypatch):
+    monkeypatch.setattr(limits, "ESTIMATE_SAMPLE", 1)
     items = AgendaItem.objects.public()
     count = items.search(Query.prepare(COMMON)).count()
-    monkeypatch.setattr(search, "ESTIMATE_FROM", count + 1)
+    monkeypatch.setattr(limits, "ESTIMATE_FROM", count + 1)
     with CaptureQueriesContext(connection) as context:
         results = run_search(items, {"q": COMMON})
     assert rows_scanned(context.captured_queries)
     assert (results.count, results.count_is_exact, results.facets_are_exact) == (count, True, True)
-    monkeypatch.setattr(search, "ESTIMATE_FROM", count)
+    monkeypatch.setattr(limits, "ESTIMATE_FROM", count)
     versions.bump()  # a fresh search, not the cached one
     assert run_search(items, {"q": COMMON}).count_is_exact is False
 
 
-def test_browsing_past_the_cap_says_more_than_not_about(client, all_samples, capped):
+def test_browsing_past_the_cap_says_more_than_not_about(client, seed_archive, capped):
     """Without a query the count stops at the cap: that is a lower bound, not an estimate."""
     results = run_search(AgendaItem.objects.public(), {})
     assert (results.count, results.count_is_exact, results.count_is_estimate) == (CAP, False, False)
@@ -208,10 +211,7 @@ def test_browsing_past_the_cap_says_more_than_not_about(client, all_samples, cap
     assert "Ca. " not in html
 
 
-def test_api_pages_and_next_link_stop_at_the_cap(client, all_samples, capped, monkeypatch):
-    from archive import api
-
-    monkeypatch.setattr(api, "COUNT_CAP", CAP)
+def test_api_pages_and_next_link_stop_at_the_cap(client, seed_archive, capped, monkeypatch):
     matches = AgendaItem.objects.public().search(Query.prepare(COMMON)).count()
     first = client.get("/api/v1/search", {"q": COMMON, "page_size": 2}).json()
     # The count is the estimate; the pages cover only the first CAP matches.
@@ -224,7 +224,7 @@ def test_api_pages_and_next_link_stop_at_the_cap(client, all_samples, capped, mo
 
 @pytest.mark.parametrize(("matches", "scale", "estimate"), [(123, 41.7, 5100), (3, 1.0, 3)])
 def test_estimates_are_rounded_to_two_digits(matches, scale, estimate):
-    assert search.Sample({}, matches, scale).estimate == estimate
+    assert facets.Sample({}, matches, scale).estimate == estimate
 
 
 # The newest items hold the window; they do not; the sample says they cannot, so they are
@@ -233,10 +233,10 @@ def test_estimates_are_rounded_to_two_digits(matches, scale, estimate):
     ("max_probe", "margin", "probe_suffices"), [(20, 1.3, True), (1, 0, False), (2, 1.3, False)]
 )
 def test_very_common_word_ranks_its_newest_matches(
-    all_samples, capped, monkeypatch, max_probe, margin, probe_suffices
+    seed_archive, capped, monkeypatch, max_probe, margin, probe_suffices
 ):
-    monkeypatch.setattr(search, "MAX_PROBE", max_probe)
-    monkeypatch.setattr(search, "PROBE_MARGIN", margin)
+    monkeypatch.setattr(limits, "MAX_PROBE", max_probe)
+    monkeypatch.setattr(limits, "PROBE_MARGIN", margin)
     items = AgendaItem.objects.public()
     results = run_search(items, {"q": COMMON, "page_size": PAGE_SIZE})
 
@@ -261,12 +261,12 @@ def test_very_common_word_ranks_its_newest_matches(
 def slot_taken(settings):
     """Another thread of this process is computing a search."""
     settings.SEARCH_QUEUE_SECONDS = 0.05
-    assert search._slots.acquire(timeout=1)
+    assert throttle._slots.acquire(timeout=1)
     yield
-    search._slots.release()
+    throttle._slots.release()
 
 
-def test_a_search_with_no_free_slot_gets_503_with_retry_after(client, all_samples, slot_taken):
+def test_a_search_with_no_free_slot_gets_503_with_retry_after(client, seed_archive, slot_taken):
     page = client.get("/soeg/?q=budget")
     api = client.get("/api/search?q=budget")
     assert (page.status_code, page["Retry-After"]) == (503, "5")
@@ -275,11 +275,11 @@ def test_a_search_with_no_free_slot_gets_503_with_retry_after(client, all_sample
     assert "optaget" in api.json()["error"]
 
 
-def test_cached_results_and_pages_do_not_wait_for_a_slot(client, all_samples, settings):
+def test_cached_results_and_pages_do_not_wait_for_a_slot(client, seed_archive, settings):
     client.get("/soeg/?q=budget")  # cached before the slot is taken
     run_search(AgendaItem.objects.public(), {"q": "vej"})
     settings.SEARCH_QUEUE_SECONDS = 0.05
-    assert search._slots.acquire(timeout=1)
+    assert throttle._slots.acquire(timeout=1)
     try:
         assert client.get("/soeg/?q=budget").status_code == 200
         assert len(run_search(AgendaItem.objects.public(), {"q": "vej"}).items) > 0
@@ -287,5 +287,5 @@ def test_cached_results_and_pages_do_not_wait_for_a_slot(client, all_samples, se
             client.get(Meeting.objects.get(date=MEETING_DATE).get_absolute_url()).status_code == 200
         )
     finally:
-        search._slots.release()
+        throttle._slots.release()
     assert client.get("/soeg/?q=vej").status_code == 200

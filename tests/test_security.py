@@ -69,7 +69,7 @@ def test_production_responses_redirect_to_https_and_carry_security_headers():
 
 
 @pytest.mark.django_db
-def test_every_page_has_a_strict_content_security_policy(client, all_samples):
+def test_every_page_has_a_strict_content_security_policy(client, seed_archive):
     for path in ("/", "/soeg/?q=reform", "/moeder/", "/api/search?q=reform"):
         policy = client.get(path)["Content-Security-Policy"]
         assert "script-src 'self'" in policy and "style-src 'self'" in policy
@@ -77,7 +77,7 @@ def test_every_page_has_a_strict_content_security_policy(client, all_samples):
 
 
 @pytest.mark.django_db
-def test_pages_have_no_inline_script_or_style(client, all_samples):
+def test_pages_have_no_inline_script_or_style(client, seed_archive):
     for path in ("/", "/soeg/?q=reform", "/moeder/", "/sag/00.01.00-A00-29-25/"):
         html = client.get(path).content.decode()
         assert "<script>" not in html and "<style" not in html and ' style="' not in html, path

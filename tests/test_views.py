@@ -3,11 +3,12 @@
 import pytest
 
 from archive.models import AgendaItem, Meeting
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
 
-def test_home_lists_latest_meetings_and_coverage(client, all_samples, django_assert_num_queries):
+def test_home_lists_latest_meetings_and_coverage(client, seed_archive, django_assert_num_queries):
     with django_assert_num_queries(3):  # the content version, the latest meetings, coverage
         html = client.get("/").content.decode()
     assert "Beskæftigelses-, Social-, Handicap- og Psykiatriudvalget" in html
@@ -24,7 +25,7 @@ def test_meeting_page(client, all_samples, django_assert_num_queries):
     assert "Hent originaldokumentet" in html
 
 
-def test_original_is_downloaded_byte_for_byte(client, all_samples, sample_bytes):
+def test_original_is_downloaded_byte_for_byte(client, seed_archive, sample_bytes):
     meeting = Meeting.objects.get(date="2026-03-25")
     response = client.get(f"/moeder/{meeting.pk}/original")
     assert response.content == sample_bytes("003")
@@ -33,7 +34,7 @@ def test_original_is_downloaded_byte_for_byte(client, all_samples, sample_bytes)
 
 
 def test_item_page_with_history_neighbours_and_references(
-    client, all_samples, django_assert_num_queries
+    client, seed_archive, django_assert_num_queries
 ):
     item = AgendaItem.objects.get(number=50, meeting_date__year=2025)
     with django_assert_num_queries(5):  # the content version and four for the page
@@ -44,7 +45,7 @@ def test_item_page_with_history_neighbours_and_references(
     assert 'rel="prev"' in html and 'rel="next"' in html
 
 
-def test_reference_to_a_meeting_in_the_archive_is_a_link(client, all_samples):
+def test_reference_to_a_meeting_in_the_archive_is_a_link(client, seed_archive):
     item = AgendaItem.objects.get(number=50, meeting_date__year=2025)
     target = AgendaItem.objects.get(number=49, meeting_date__year=2025)
     item.references = [{"number": 49, "committee": "Beskæftigelsesudvalget", "date": "2025-09-16"}]
@@ -53,7 +54,7 @@ def test_reference_to_a_meeting_in_the_archive_is_a_link(client, all_samples):
     assert f'<a href="{target.get_absolute_url()}">Punkt 49' in html
 
 
-def test_case_page_lists_the_case_in_date_order(client, all_samples, django_assert_num_queries):
+def test_case_page_lists_the_case_in_date_order(client, seed_archive, django_assert_num_queries):
     with django_assert_num_queries(2):  # the content version, the case's items
         response = client.get("/sag/00.00.00-P19-1719-10/")
     items = response.context["items"]
@@ -61,7 +62,7 @@ def test_case_page_lists_the_case_in_date_order(client, all_samples, django_asse
     assert client.get("/sag/99.99.99-A00-1-99/").status_code == 404
 
 
-def test_meeting_list_filters(client, all_samples, django_assert_num_queries):
+def test_meeting_list_filters(client, seed_archive, django_assert_num_queries):
     # the content version, the chosen municipality, the count, the page, and the choices of
     # the two filter menus
     with django_assert_num_queries(6):
@@ -70,7 +71,7 @@ def test_meeting_list_filters(client, all_samples, django_assert_num_queries):
     assert client.get("/moeder/?year=nonsense").status_code == 400
 
 
-def test_unpublished_meetings_are_hidden(client, all_samples):
+def test_unpublished_meetings_are_hidden(client, seed_archive):
     meeting = Meeting.objects.get(date="2026-03-25")
     meeting.published = False
     meeting.save()
@@ -79,14 +80,12 @@ def test_unpublished_meetings_are_hidden(client, all_samples):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_query_that_times_out_gives_a_503_page(client, sample_bytes):
+def test_a_query_that_times_out_gives_a_503_page(client):
     """A real statement timeout: another session holds a lock the search has to wait for."""
     import psycopg
     from django.db import connection
 
-    from ingest.store import ingest_bytes
-
-    ingest_bytes(sample_bytes("000"), file_name="000.txt")
+    factories.seed_meeting("000")
     params = connection.get_connection_params()
     params.pop("options", None)
     with psycopg.connect(**params) as other:
@@ -104,7 +103,7 @@ def test_a_query_that_times_out_gives_a_503_page(client, sample_bytes):
     assert "Arkivet er optaget lige nu" in response.content.decode()
 
 
-def test_item_page_shows_danish_outcomes_per_point(client, all_samples):
+def test_item_page_shows_danish_outcomes_per_point(client, seed_archive):
     item = AgendaItem.objects.get(number=27, meeting_date="2026-03-25")
     html = client.get(item.get_absolute_url()).content.decode()
     assert "Ad 1: <span" in html and ">taget til efterretning</span>" in html

@@ -1,7 +1,7 @@
 """Search at national scale (docs/performance.md).
 
 - An expression index for the fixed sample that estimates the facets of very large results
-  (archive.search.sampled_facets): rows whose id % 256 is below a threshold.
+  (archive.search.facets.sampled_facets): rows whose id % 256 is below a threshold.
 - The real cost of `tsvector @@ tsquery`: PostgreSQL prices it like an integer comparison,
   but on a stored vector it first reads the vector back from TOAST. With the default cost
   the planner reads and tests every row's vector (a sequential scan, 0.7 s at 100,000 items)

@@ -15,6 +15,7 @@ FACET_HEADINGS = [
 
 @register.filter
 def get_item(mapping, key):
+    """mapping[key] in a template (None when missing)."""
     return mapping.get(key) if mapping else None
 
 
@@ -27,6 +28,7 @@ def replace_q(query_string, new_q):
 
 @register.simple_tag
 def facet_headings():
+    """(facet name, heading) in the order the search page shows them."""
     return FACET_HEADINGS
 
 

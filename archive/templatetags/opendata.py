@@ -3,7 +3,7 @@
 from django import template
 from django.utils.safestring import mark_safe
 
-from archive.api import citation
+from archive.citation import citation
 
 register = template.Library()
 

@@ -1,9 +1,8 @@
-import subprocess
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from archive.backup import restore
+from archive.backup import BackupError, restore
 
 
 class Command(BaseCommand):
@@ -21,7 +20,6 @@ class Command(BaseCommand):
             raise CommandError(f"Filen {path} findes ikke.")
         try:
             restore(path)
-        except subprocess.CalledProcessError as error:
-            message = error.stderr.decode(errors="replace")
-            raise CommandError(f"pg_restore fejlede, intet er ændret: {message}") from error
+        except BackupError as error:
+            raise CommandError(f"pg_restore fejlede, intet er ændret: {error}") from error
         self.stdout.write(f"Databasen er genskabt fra {path}.")

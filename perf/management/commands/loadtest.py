@@ -4,7 +4,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from archive import versions
-from archive.loadtest import API, PAGE, SEARCH, Gunicorn, repeat_share, request_mix, run, to_json
+from perf.loadtest import API, PAGE, SEARCH, Gunicorn, repeat_share, request_mix, run, to_json
 
 
 class Command(BaseCommand):

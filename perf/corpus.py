@@ -32,7 +32,7 @@ import psycopg
 from django.conf import settings
 from django.db import connection
 
-from archive.search import WORD
+from archive.search.vocabulary import WORD
 
 MUNICIPALITIES = """Albertslund Allerød Assens Ballerup Billund Bornholms Brøndby Brønderslev
 Dragør Egedal Esbjerg Fanø Favrskov Faxe Fredensborg Fredericia Frederiksberg Frederikshavn
@@ -176,6 +176,7 @@ class Plan:
 
 
 def make_plan(items: int, seed: int) -> Plan:
+    """The municipalities, committees and meetings of a corpus of `items` items."""
     from ingest.store import danish_slug
 
     rng = random.Random(f"plan:{seed}")
@@ -338,6 +339,7 @@ def _load_chunk(args) -> tuple[Counter, int, int]:
 
 
 def dsn_from_django() -> dict:
+    """A libpq connection string for Django's database, for the loader processes."""
     params = connection.get_connection_params()
     params.pop("cursor_factory", None)
     params.pop("context", None)

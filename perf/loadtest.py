@@ -51,6 +51,7 @@ class Report:
 
 
 def percentiles(values):
+    """p50, p95, p99 and max of the values, rounded."""
     if not values:
         return {"p50": None, "p95": None, "p99": None, "max": None}
     ordered = sorted(values)
@@ -130,6 +131,7 @@ def repeat_share(earlier, mix, kinds) -> float:
 
 
 def run(url: str, mix, duration: float, rate: float, workers: int) -> Report:
+    """Send the requests at the rate for the duration (open loop) and report what came back."""
     parts = urlsplit(url)
     local = threading.local()
 
@@ -166,6 +168,7 @@ def run(url: str, mix, duration: float, rate: float, workers: int) -> Report:
 
 
 def summarize(url, samples, elapsed, rate) -> Report:
+    """The report of a run from its samples."""
     bad = [s for s in samples if not 200 <= s.status < 400]
     searches = [s for s in samples if s.kind in (SEARCH, API)]
     by_kind = {}
@@ -248,10 +251,12 @@ class Gunicorn:
 
 
 def free_port() -> int:
+    """A free local TCP port."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
 
 
 def to_json(report: Report, extra: dict) -> str:
+    """The report, with the extra figures, as JSON."""
     return json.dumps({**asdict(report), **extra}, ensure_ascii=False, indent=2)

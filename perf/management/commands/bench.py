@@ -3,9 +3,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
-from archive.management.bench import runner
-from archive.management.bench.corpus import generate
 from archive.models import AgendaItem
+from perf import bench as runner
+from perf.corpus import generate
 
 
 class Command(BaseCommand):

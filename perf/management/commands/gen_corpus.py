@@ -2,8 +2,8 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
-from archive.management.bench.corpus import generate
 from archive.models import AgendaItem
+from perf.corpus import generate
 
 
 class Command(BaseCommand):

@@ -1,281 +1,27 @@
-"""The OpenAPI 3.1 description of the API, feeds and exports, built in code.
+"""The OpenAPI 3.1 description of the API, feeds and exports, built in code; its enums
+and limits come from the models and archive.limits, so it cannot drift from them.
 
-Served at /api/v1/openapi.json and rendered as the API's human page. The schemas are
-strict (every field required, no others allowed) so that tests/test_api_v1.py can check
-every endpoint's real responses against them.
+Served at /api/v1/openapi.json and rendered as the API's human page. The component
+schemas are in archive/api/schemas.py.
 """
 
 from django.utils.translation import gettext as _
 
-from archive.exports import EXPORT_LIMIT
-from archive.feeds import FEED_SIZE
-from archive.search import COUNT_CAP, ESTIMATE_FROM
-
-REF = "#/components/schemas/"
-
-
-def ref(name):
-    return {"$ref": REF + name}
-
-
-def obj(properties: dict, required=None):
-    """A closed object: all listed properties required unless `required` says otherwise."""
-    return {
-        "type": "object",
-        "additionalProperties": False,
-        "required": list(properties) if required is None else required,
-        "properties": properties,
-    }
-
-
-def nullable(schema):
-    if "$ref" in schema:
-        return {"oneOf": [schema, {"type": "null"}]}
-    return schema | {"type": [schema["type"], "null"]}
-
-
-STRING = {"type": "string"}
-INTEGER = {"type": "integer"}
-BOOLEAN = {"type": "boolean"}
-URI = {"type": "string", "format": "uri"}
-DATE = {"type": "string", "format": "date"}
-DATETIME = {"type": "string", "format": "date-time"}
-SHA256 = {"type": "string", "pattern": "^[0-9a-f]{64}$"}
-OUTCOME = {
-    "type": "string",
-    "enum": [
-        "approved",
-        "noted",
-        "discussed",
-        "postponed",
-        "rejected",
-        "referred",
-        "none",
-        "other",
-    ],
-}
-
-
-def const(value):
-    return {"type": "string", "const": value}
-
-
-def array(items):
-    return {"type": "array", "items": items}
-
-
-def links(extra=None):
-    return {"id": INTEGER, "name": STRING, "url": URI, "web": URI} | (extra or {})
-
-
-def schemas():
-    body_ref = {"id": STRING, "name": STRING, "url": URI, "web": URI}
-    organization_ref = links()
-    meeting_ref = {"id": INTEGER, "date": DATE, "url": URI, "web": URI}
-    case_ref = {"case_number": STRING, "url": URI, "web": URI}
-    original = obj({"sha256": SHA256, "url": URI})
-    person = obj({"name": STRING, "party": nullable(STRING)}, required=["name"])
-    meeting = {
-        "type": const("Meeting"),
-        **meeting_ref,
-        "name": STRING,
-        "kind": {"type": "string", "enum": ["referat", "dagsorden"]},
-        "start": nullable(DATETIME),
-        "location": STRING,
-        "municipality": ref("BodyRef"),
-        "committee": ref("OrganizationRef"),
-        "participants": array(person),
-        "absent": array(person),
-        "item_count": INTEGER,
-        "original": nullable(ref("Original")),
-        "created": DATETIME,
-        "modified": DATETIME,
-    }
-    item_summary = {
-        "type": const("AgendaItem"),
-        "id": {"type": "string", "pattern": "^[0-9]+-[0-9]+$"},
-        "url": URI,
-        "web": URI,
-        "meeting": ref("MeetingRef"),
-        "municipality": ref("BodyRef"),
-        "committee": ref("OrganizationRef"),
-        "date": DATE,
-        "position": INTEGER,
-        "number": nullable(INTEGER),
-        "title": STRING,
-        "closed": BOOLEAN,
-        "case_number": nullable(STRING),
-        "case": nullable(ref("CaseRef")),
-        "kle_subject": nullable(STRING),
-        "outcome": OUTCOME,
-        "outcome_label": STRING,
-        "modified": DATETIME,
-    }
-    texts = ["summary", "case_text", "recommendation", "decision", "economy", "legal_basis"]
-    item = item_summary | {name: STRING for name in [*texts, "decision_authority"]}
-    item |= {
-        "other_sections": {"type": "object", "additionalProperties": STRING},
-        "attachments": array(STRING),
-        "decision_parts": array(
-            obj({"point": INTEGER, "text": STRING, "outcome": STRING}, required=["point"])
-        ),
-        "references": array(
-            obj({"number": nullable(INTEGER), "committee": STRING, "date": DATE}, required=[])
-        ),
-        "case_workers": array(STRING),
-        "original": nullable(ref("Original")),
-        "citation": STRING,
-    }
-    facet = array(obj({"value": STRING, "label": STRING, "count": INTEGER}))
-    # Empty when nothing was searched for (a query of stop words only).
-    facets = obj(
-        {name: facet for name in ("municipality", "committee", "year", "outcome")}, required=[]
-    )
-    export_meta = {
-        "source": URI,
-        "generated": DATETIME,
-        "limit": INTEGER,
-        "parameters": {"type": "object", "additionalProperties": STRING},
-        "count": INTEGER,
-        "truncated": BOOLEAN,
-    }
-    legacy_hit = obj(
-        {
-            "url": URI,
-            "municipality": STRING,
-            "committee": STRING,
-            "date": DATE,
-            "position": INTEGER,
-            "number": nullable(INTEGER),
-            "title": STRING,
-            "case_number": nullable(STRING),
-            "outcome": OUTCOME,
-            "snippet": STRING,
-            "snippet_html": STRING,
-        }
-    )
-    return {
-        "Error": obj(
-            {
-                "error": STRING,
-                "fields": {"type": "object", "additionalProperties": array(STRING)},
-            },
-            required=["error"],
-        ),
-        "System": obj(
-            {
-                "type": const("System"),
-                "name": STRING,
-                "version": STRING,
-                **{
-                    name: URI
-                    for name in (
-                        "openapi",
-                        "documentation",
-                        "municipalities",
-                        "committees",
-                        "meetings",
-                        "items",
-                        "search",
-                    )
-                },
-            }
-        ),
-        "BodyRef": obj(body_ref),
-        "OrganizationRef": obj(organization_ref),
-        "MeetingRef": obj(meeting_ref),
-        "CaseRef": obj(case_ref),
-        "Original": original,
-        "Body": obj(
-            {
-                "type": const("Body"),
-                **body_ref,
-                "slug": STRING,
-                "committee_count": INTEGER,
-                "committees": URI,
-                "meetings": URI,
-                "feed": URI,
-                "modified": nullable(DATETIME),
-            }
-        ),
-        "Organization": obj(
-            {
-                "type": const("Organization"),
-                **organization_ref,
-                "slug": STRING,
-                "municipality": ref("BodyRef"),
-                "meeting_count": INTEGER,
-                "first_meeting": nullable(DATE),
-                "last_meeting": nullable(DATE),
-                "meetings": URI,
-                "feed": URI,
-                "modified": nullable(DATETIME),
-            }
-        ),
-        "Meeting": obj(meeting),
-        "MeetingWithItems": obj(meeting | {"items": array(ref("AgendaItem"))}),
-        "AgendaItemSummary": obj(item_summary),
-        "AgendaItem": obj(item),
-        "SearchHit": obj(item_summary | {"snippet": STRING, "snippet_html": STRING}),
-        "Case": obj(
-            {
-                "type": const("Case"),
-                **case_ref,
-                "kle_subject": nullable(STRING),
-                "kle_facet": nullable(STRING),
-                "kle_year": nullable(INTEGER),
-                "feed": URI,
-                "modified": DATETIME,
-                "items": array(ref("AgendaItemSummary")),
-            }
-        ),
-        "BodyList": page_of("Body"),
-        "OrganizationList": page_of("Organization"),
-        "MeetingList": page_of("Meeting"),
-        "AgendaItemList": page_of("AgendaItem"),
-        "SearchResults": page_of(
-            "SearchHit",
-            {
-                "facets": facets,
-                "facets_are_exact": BOOLEAN,
-                "suggestion": nullable(STRING),
-                "message": nullable(STRING),
-            },
-        ),
-        "LegacySearchResults": obj(
-            {
-                "count": INTEGER,
-                "count_is_exact": BOOLEAN,
-                "page": INTEGER,
-                "page_size": INTEGER,
-                "results": array(legacy_hit),
-                "facets": facets,
-                "suggestion": nullable(STRING),
-                "message": nullable(STRING),
-            }
-        ),
-        "AgendaItemExport": obj(export_meta | {"results": array(ref("AgendaItem"))}),
-        "MeetingExport": obj(export_meta | {"results": array(ref("Meeting"))}),
-    }
-
-
-def page_of(name, extra=None):
-    return obj(
-        {
-            "count": INTEGER,
-            "count_is_exact": BOOLEAN,
-            "page": INTEGER,
-            "page_size": INTEGER,
-            "pages": INTEGER,
-            "next": nullable(URI),
-            "previous": nullable(URI),
-            "results": array(ref(name)),
-        }
-        | (extra or {})
-    )
+from archive.api.params import DELIMITERS
+from archive.api.schemas import DATE, DATETIME, INTEGER, OUTCOME, STRING, ref, schemas
+from archive.limits import (
+    COUNT_CAP,
+    ESTIMATE_FROM,
+    EXPORT_LIMIT,
+    FEED_SIZE,
+    MAX_PAGE,
+    MAX_PAGE_SIZE,
+)
+from archive.search.query import SCOPES, SORTS
 
 
 def query_parameter(name, schema, description, example=None):
+    """An optional query parameter."""
     parameter = {"name": name, "in": "query", "required": False, "schema": schema}
     parameter["description"] = description
     if example is not None:
@@ -284,6 +30,7 @@ def query_parameter(name, schema, description, example=None):
 
 
 def path_parameter(name, schema, description, example):
+    """A required path parameter, with an example."""
     return {
         "name": name,
         "in": "path",
@@ -295,14 +42,15 @@ def path_parameter(name, schema, description, example):
 
 
 def parameters():
+    """The shared query parameters, referred to by name from the operations."""
     date = DATE
     return {
         "page": query_parameter(
-            "page", {"type": "integer", "minimum": 1, "maximum": 1000}, _("Side, fra 1."), 1
+            "page", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE}, _("Side, fra 1."), 1
         ),
         "page_size": query_parameter(
             "page_size",
-            {"type": "integer", "minimum": 1, "maximum": 100},
+            {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE},
             _("Antal pr. side (højst 100)."),
         ),
         "q": query_parameter(
@@ -316,12 +64,12 @@ def parameters():
         ),
         "scope": query_parameter(
             "scope",
-            {"type": "string", "enum": ["all", "decisions", "titles"]},
+            {"type": "string", "enum": list(SCOPES)},
             _("Søg i al tekst, kun beslutninger eller kun titler."),
         ),
         "sort": query_parameter(
             "sort",
-            {"type": "string", "enum": ["relevance", "date"]},
+            {"type": "string", "enum": list(SORTS)},
             _("Relevans (standard med søgetekst) eller dato, nyeste først."),
         ),
         "municipality": query_parameter(
@@ -350,7 +98,7 @@ def parameters():
         ),
         "delimiter": query_parameter(
             "delimiter",
-            {"type": "string", "enum": ["semicolon", "comma", "tab"]},
+            {"type": "string", "enum": list(DELIMITERS)},
             _("Skilletegn i CSV (standard: semikolon, som dansk Excel forventer)."),
         ),
     }
@@ -362,14 +110,17 @@ FILTERS = [p for p in SEARCH if p not in ("q", "scope", "sort")]
 
 
 def params(*names):
+    """References to shared parameters."""
     return [{"$ref": "#/components/parameters/" + name} for name in names]
 
 
 def json_content(schema_name):
+    """A JSON body of the named schema."""
     return {"application/json": {"schema": ref(schema_name)}}
 
 
 def responses(schema_name, *errors, content=None):
+    """The 200 response and the listed error responses (JSON errors)."""
     result = {"200": {"description": "OK", "content": content or json_content(schema_name)}}
     descriptions = {"400": _("Ugyldige parametre"), "404": _("Findes ikke")}
     for code in errors:
@@ -378,6 +129,7 @@ def responses(schema_name, *errors, content=None):
 
 
 def operation(tag, summary, description, parameters_, responses_):
+    """A GET operation under a tag."""
     result = {"tags": [tag], "summary": summary, "responses": responses_}
     if description:
         result["description"] = description
@@ -390,8 +142,13 @@ ATOM = {"application/atom+xml": {"schema": {"type": "string"}}}
 CSV = {"text/csv": {"schema": {"type": "string"}}}
 
 
-def paths():
-    api, feeds, exports = "API", _("Feeds"), _("Eksport")
+def paths() -> dict:
+    """Every endpoint: the API, the feeds and the exports."""
+    return _api_paths() | _feed_paths() | _export_paths()
+
+
+def _api_paths() -> dict:
+    api = "API"
     page = params("page", "page_size")
     slug = path_parameter("slug", STRING, _("Kommunens id."), "herning")
     return {
@@ -484,6 +241,13 @@ def paths():
             params(*SEARCH) + page,
             responses("LegacySearchResults", "400"),
         ),
+    }
+
+
+def _feed_paths() -> dict:
+    feeds = _("Feeds")
+    slug = path_parameter("slug", STRING, _("Kommunens id."), "herning")
+    return {
         "/soeg/feed": operation(
             feeds,
             _("Atom-feed med de nyeste punkter, der matcher en søgning"),
@@ -515,6 +279,12 @@ def paths():
             [path_parameter("case_number", STRING, _("Sagsnummer."), "00.00.00-P19-1719-10")],
             responses("", content=ATOM),
         ),
+    }
+
+
+def _export_paths() -> dict:
+    exports = _("Eksport")
+    return {
         "/soeg/eksport.csv": operation(
             exports,
             _("Søgeresultater som CSV"),
@@ -549,6 +319,7 @@ def paths():
 
 
 def openapi_document(request):
+    """The whole document, with this server's address."""
     return {
         "openapi": "3.1.0",
         "info": {

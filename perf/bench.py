@@ -1,38 +1,32 @@
 """The search benchmark: our search in-process and over HTTP, next to two peers.
 
 One run, one corpus: a seeded mix of queries grouped by how many items they match, timed
-through `views._search` (the code path the views share), through HTTP against gunicorn
+through `run_search` with the views' own parameter checks, through HTTP against gunicorn
 (`/api/search` and the HTML page), through the naive Django approach and through SQLite
 FTS5; then the real ingest path, query latency while it runs, index sizes and gunicorn
 worker memory. Figures go to a dict the command prints and writes as JSON.
 """
 
-import http.client
 import os
 import platform
 import random
-import socket
 import sqlite3
 import statistics
-import subprocess
-import sys
 import threading
 import time
-import urllib.parse
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import psutil
 from django.conf import settings
-from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
-from django.db import connection, connections, transaction
+from django.db import connection, connections
 from django.test import RequestFactory
 
 from archive.models import AgendaItem, Committee, Municipality, Term
-from config.embedded_db import url_from_params
+from perf.peers import build_fts5, fts5_path, fts5_search, naive_search
+from perf.server import BENCH_DIR, Server, http_path
 
-BENCH_DIR = Path(settings.BASE_DIR) / "var" / "bench"
 # Groups by how many items a query matches, as a share of the corpus (the issue's bands
 # at one million items: rare < 100, mid < 10k, common < 300k, very common above).
 BANDS = [("rare", 0, 1e-4), ("mid", 1e-4, 1e-2), ("common", 1e-2, 0.3), ("very common", 0.3, 1)]
@@ -71,6 +65,7 @@ class Timings:
 
 
 def percentile(values, p):
+    """The p-th percentile of the values (nearest rank)."""
     if len(values) == 1:
         return values[0]
     k = (len(values) - 1) * p / 100
@@ -80,6 +75,7 @@ def percentile(values, p):
 
 
 def timed(fn):
+    """(milliseconds, result) of one call."""
     started = time.perf_counter()
     result = fn()
     return (time.perf_counter() - started) * 1000, result
@@ -89,6 +85,7 @@ def timed(fn):
 
 
 def match_count(tsquery_sql: str, arg: str) -> int:
+    """How many items the tsquery matches."""
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL statement_timeout = 0")
         cursor.execute(
@@ -140,6 +137,7 @@ def build_cases(seed: int, total: int) -> list[Case]:
 
 
 def identifier_cases(rng) -> list[Case]:
+    """Journal-number queries: whole numbers and prefixes."""
     numbers = list(
         AgendaItem.objects.exclude(case_number_normalized="")
         .order_by("id")
@@ -153,11 +151,13 @@ def identifier_cases(rng) -> list[Case]:
 
 
 def fts_identifier(number: str) -> str:
+    """The FTS5 query for a journal number (a phrase of its parts)."""
     tokens = number.replace(".", " ").replace("-", " ").lower().split()
     return 'case_number : "' + " ".join(tokens) + '"'
 
 
 def filter_cases(rng, cases) -> list[Case]:
+    """Queries with filters: municipality, committee and date ranges."""
     words = [c.params["q"] for c in cases if c.group in ("mid", "common")]
     municipality = Municipality.objects.order_by("id").values_list("slug", flat=True).first()
     committee = Committee.objects.order_by("id").values_list("id", flat=True).first()
@@ -179,198 +179,14 @@ def filter_cases(rng, cases) -> list[Case]:
 
 
 def run_inprocess(params: dict):
-    from archive.views import _search
+    """The search as the views run it, without HTTP: same parameter checks, same service."""
+    from archive.api.params import search_forms
+    from archive.filters import clean_params
+    from archive.search.engine import run_search
 
     request = RequestFactory().get("/api/search", params)
-    results, _, _ = _search(request)
-    assert results is not None, params
-    return results
-
-
-class Server:
-    """gunicorn with the production settings file, on a free local port."""
-
-    def __init__(self, log_path: Path):
-        self.port = free_port()
-        self.log_path = log_path
-        self.process = None
-        self.conn = None
-
-    def env(self):
-        url = url_from_params(connection.get_connection_params())
-        return {
-            **os.environ,
-            "DATABASE_URL": url,
-            "DEBUG": "0",
-            "SECRET_KEY": os.environ.get("SECRET_KEY") or "bench-only-" + os.urandom(8).hex(),
-            "ALLOWED_HOSTS": "127.0.0.1,localhost",
-            "STATIC_ROOT": str(BENCH_DIR / "static"),
-            "SECURE_COOKIES": "0",
-            "SECURE_SSL_REDIRECT": "0",
-            "SECURE_HSTS_SECONDS": "0",
-            "LOG_LEVEL": "WARNING",
-        }
-
-    def start(self):
-        env = self.env()
-        manage = str(Path(settings.BASE_DIR) / "manage.py")
-        if static_is_stale():
-            subprocess.run(
-                [sys.executable, manage, "collectstatic", "--noinput", "-v0"], env=env, check=True
-            )
-        gunicorn = [sys.executable, "-m", "gunicorn", "config.wsgi", "-c", "config/gunicorn.py"]
-        self.log = open(self.log_path, "w")  # noqa: SIM115 - closed in stop()
-        self.process = subprocess.Popen(
-            [*gunicorn, "-b", f"127.0.0.1:{self.port}", "--access-logfile", "-"],
-            env=env,
-            cwd=settings.BASE_DIR,
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-        )
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                if self.get("/healthz")[0] == 200:
-                    return
-            except OSError:
-                time.sleep(0.2)
-                self.conn = None
-        raise RuntimeError(f"gunicorn did not start; see {self.log_path}")
-
-    def get(self, path: str) -> tuple[int, bytes]:
-        for attempt in (1, 2):
-            if self.conn is None:
-                self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
-            try:
-                self.conn.request("GET", path)
-                response = self.conn.getresponse()
-                return response.status, response.read()
-            except (http.client.HTTPException, OSError):
-                self.conn.close()
-                self.conn = None
-                if attempt == 2:
-                    raise
-        raise AssertionError("unreachable")
-
-    def worker_rss_mb(self) -> list[float]:
-        try:
-            children = psutil.Process(self.process.pid).children()
-            return [round(c.memory_info().rss / 2**20, 1) for c in children]
-        except psutil.Error:
-            return []
-
-    def stop(self):
-        if self.conn is not None:
-            self.conn.close()
-        if self.process is not None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-            self.log.close()
-
-
-def static_is_stale() -> bool:
-    """collectstatic (a minute, it compresses everything) only when our static files changed."""
-    manifest = BENCH_DIR / "static" / "staticfiles.json"
-    if not manifest.exists():
-        return True
-    built = manifest.stat().st_mtime
-    files = (f for d in settings.STATICFILES_DIRS for f in Path(d).rglob("*") if f.is_file())
-    return any(f.stat().st_mtime > built for f in files)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def http_path(base: str, params: dict) -> str:
-    return base + "?" + urllib.parse.urlencode(params)
-
-
-# --- Peers -------------------------------------------------------------------------------------
-
-
-def naive_search(params: dict, timeout_ms: int) -> int:
-    """The tutorial approach: vector on the fly, SearchRank and SearchHeadline on every match."""
-    vector = (
-        SearchVector("title", weight="A", config="danish")
-        + SearchVector("decision", "summary", weight="B", config="danish")
-        + SearchVector("case_text", "recommendation", weight="C", config="danish")
-    )
-    query = SearchQuery(params["q"], search_type="websearch", config="danish")
-    qs = (
-        AgendaItem.objects.annotate(search=vector, rank=SearchRank(vector, query))
-        .filter(search=query)
-        .annotate(headline=SearchHeadline("case_text", query, config="danish"))
-        .order_by("-rank")
-    )
-    page = int(params.get("page", 1))
-    with connection.cursor() as cursor:
-        cursor.execute(f"SET statement_timeout = {int(timeout_ms)}")
-    try:
-        return len(list(qs.values("id", "headline", "rank")[(page - 1) * 20 : page * 20]))
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute(f"SET statement_timeout = {settings.STATEMENT_TIMEOUT_MS}")
-
-
-def fts5_path(total: int) -> Path:
-    max_id = AgendaItem.objects.order_by("-id").values_list("id", flat=True).first() or 0
-    return BENCH_DIR / f"fts5-{connection.settings_dict['NAME']}-{total}-{max_id}.sqlite"
-
-
-def build_fts5(path: Path) -> dict:
-    """SQLite FTS5 (unicode61, bm25) over the same texts; built once per corpus."""
-    if path.exists():
-        return {"built_seconds": None, "size_mb": round(path.stat().st_size / 1e6, 1)}
-    for old in BENCH_DIR.glob(f"fts5-{connection.settings_dict['NAME']}-*.sqlite"):
-        old.unlink()
-    tmp = path.with_suffix(".tmp")
-    tmp.unlink(missing_ok=True)
-    started = time.perf_counter()
-    db = sqlite3.connect(tmp)
-    db.execute("PRAGMA journal_mode = OFF")
-    db.execute("PRAGMA synchronous = OFF")
-    db.execute(
-        "CREATE VIRTUAL TABLE items USING fts5(title, decision, body, case_number, "
-        "content='', tokenize='unicode61 remove_diacritics 0')"
-    )
-    sql = (
-        "SELECT id, title, decision, concat_ws(E'\\n', summary, case_text, recommendation, "
-        "economy, legal_basis, decision_authority), case_number_normalized "
-        "FROM archive_agendaitem ORDER BY id"
-    )
-    connection.ensure_connection()
-    with transaction.atomic(), connection.connection.cursor(name="fts5_export") as cursor:
-        cursor.itersize = 5000
-        cursor.execute(sql)
-        while rows := cursor.fetchmany(5000):
-            db.executemany(
-                "INSERT INTO items (rowid, title, decision, body, case_number) VALUES (?,?,?,?,?)",
-                rows,
-            )
-    db.commit()
-    db.execute("INSERT INTO items(items) VALUES ('optimize')")
-    db.commit()
-    db.close()
-    tmp.rename(path)
-    return {
-        "built_seconds": round(time.perf_counter() - started, 1),
-        "size_mb": round(path.stat().st_size / 1e6, 1),
-    }
-
-
-def fts5_search(db, match: str, page: int) -> int:
-    rows = db.execute(
-        "SELECT rowid, bm25(items, 10.0, 4.0, 1.0, 1.0) AS r FROM items WHERE items MATCH ? "
-        "ORDER BY r LIMIT 20 OFFSET ?",
-        [match, (page - 1) * 20],
-    ).fetchall()
-    return len(rows)
+    form, filterset = search_forms(clean_params(request.GET))
+    return run_search(filterset.qs, form.cleaned_data)
 
 
 # --- Ingest ------------------------------------------------------------------------------------
@@ -390,6 +206,7 @@ def seed_documents(batch: int, copies: int) -> list[tuple[bytes, str, str]]:
 
 
 def ingest_documents(docs) -> tuple[float, int]:
+    """(seconds, items) for ingesting the documents through the real ingest path."""
     from ingest.store import ingest_bytes
 
     started, items = time.perf_counter(), 0
@@ -416,6 +233,7 @@ def remove_ingested():
 
 
 def index_sizes() -> dict:
+    """The tables' and indexes' sizes in MB."""
     with connection.cursor() as cursor:
         cursor.execute(
             """
@@ -442,6 +260,7 @@ def index_sizes() -> dict:
 
 
 def machine() -> dict:
+    """What the figures were measured on."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT version()")
         version = cursor.fetchone()[0].split(" on ")[0]
@@ -509,6 +328,7 @@ def run_ingest_under_load(server, cases, repeat) -> dict:
 
 
 def statistics_of(values):
+    """The mean of the values, to one decimal (None without any)."""
     return round(statistics.mean(values), 1) if values else None
 
 
@@ -602,6 +422,7 @@ def run(seed=1, repeat=3, naive_timeout_s=30, naive_per_group=1, log=print) -> d
 
 
 def group_figures(cases, timings) -> dict:
+    """p50/p95 per query group and path, and the ratios to our search."""
     groups = {}
     for case in cases:
         entry = groups.setdefault(case.group, {"queries": 0, "matches": []})
@@ -623,6 +444,7 @@ def group_figures(cases, timings) -> dict:
 
 
 def table(figures) -> str:
+    """The figures as a plain-text table."""
     head = (
         f"{'group':<18}{'matches':>16}"
         + "".join(f"{p + ' p50/p95':>20}" for p in PATHS)

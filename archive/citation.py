@@ -1,0 +1,23 @@
+"""The citation of an agenda item: the same text on the item page and in the API."""
+
+from django.utils import dateformat
+from django.utils.translation import gettext as _
+
+
+def citation(item, permalink: str, sha256: str | None) -> str:
+    """A ready citation as plain text: who decided what, when, where to read it, which source.
+
+    Built from the item alone (municipality and committee loaded with it) so the item page
+    and the API give the same text.
+    """
+    when = dateformat.format(item.meeting_date, "j. F Y")
+    parts = [f"{item.municipality.name}, {item.committee.name}, {_('møde')} {when}"]
+    title = f"»{item.title}«"
+    parts.append(f"{_('punkt')} {item.number}: {title}" if item.number else title)
+    text = ", ".join(parts) + "."
+    if item.case_number:
+        text += f" {_('Sagsnr.')} {item.case_number}."
+    text += f" {permalink}"
+    if sha256:
+        text += f" ({_('kildedokument SHA-256')}: {sha256})"
+    return text

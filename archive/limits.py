@@ -1,0 +1,44 @@
+"""How much the archive does for one request: the caps and sizes that the search, the API,
+the feeds and the exports share, and that the API's documentation prints.
+
+Read them as `limits.NAME` at the moment of use, so that a test can lower one for the
+whole archive at once.
+"""
+
+# Longest query text searched for; the rest is dropped.
+MAX_QUERY_LENGTH = 300
+PAGE_SIZE = 20
+# Counting every match of a very common word would scan too much; past this we say "10.000+".
+COUNT_CAP = 10_000
+# A count the table sample puts above ESTIMATE_FROM, on at least ESTIMATE_SAMPLE matches
+# (a standard error of at most 10 %), is given as an estimate ("ca. 6.200") rather than
+# counted: collecting thousands of rows to count them exactly was a third of the cost of
+# a search for a common word, and nobody reads past the first pages of such a result.
+ESTIMATE_FROM = 5_000
+ESTIMATE_SAMPLE = 100
+# Relevance (ts_rank) reads each ranked vector back from TOAST: ranking every match is what
+# makes naive full-text search take seconds. So relevance orders the newest RANK_WINDOW
+# matches (more for deep pages); older ones follow by date. Below the count cap the window
+# is picked exactly from the scanned rows; above it, PostgreSQL picks the newest matches.
+RANK_WINDOW = 500
+# `newest_ranked` reads at most MAX_PROBE newest items per match it needs, and only when
+# the sample's share of matches says that is deep enough, with a margin (PROBE_MARGIN);
+# otherwise all matches are sorted by date instead.
+MAX_PROBE = 20
+PROBE_MARGIN = 1.3
+# Past the count cap, facets are counted on a fixed sample of the table (rows with
+# id % SAMPLE_BUCKETS below a threshold, served by an expression index, migration 0004) of
+# about SAMPLE_ROWS rows, and scaled up, so a word found in most of a million items costs
+# about what a rarer one does (docs/performance.md).
+SAMPLE_BUCKETS = 256
+SAMPLE_ROWS = 4_000
+
+# The API's lists: the HTML meeting list shows 50 a page and the search page 20.
+MEETING_PAGE_SIZE = 50
+ITEM_PAGE_SIZE = PAGE_SIZE
+MAX_PAGE, MAX_PAGE_SIZE = 1000, 100
+
+# Entries in a feed.
+FEED_SIZE = 50
+# Most rows one export gives; narrow the search or the dates to get the rest.
+EXPORT_LIMIT = 10_000

@@ -1,1 +1,0 @@
-"""Synthetic national-scale corpus and the search benchmark (see docs/performance.md)."""

@@ -1,0 +1,137 @@
+"""QuerySets of the archive's models: what the public may see, and full-text search.
+
+`public()` is the one definition of "what the public may see": published meetings and the
+items of published meetings. The search methods build on archive.search.query (no models),
+so models.py can import this module without a cycle.
+"""
+
+from django.contrib.postgres.search import SearchHeadline, SearchRank
+from django.db import models
+from django.db.models import ExpressionWrapper, F, Q, Value
+from django.db.models.functions import Concat, Left
+
+from archive import limits
+from archive.search.query import CONFIG, MARK_END, MARK_START, SCOPES, Query, TsQuery
+
+
+def published(path: str = "") -> Q:
+    """The condition that a meeting, reached from a model through `path` (e.g.
+    "committees__meetings__"), is one the public may see."""
+    return Q(**{f"{path}published": True})
+
+
+class MeetingQuerySet(models.QuerySet):
+    def public(self):
+        """The meetings the public may see: a withdrawn one stays in the admin only."""
+        return self.filter(published())
+
+
+class AgendaItemQuerySet(models.QuerySet):
+    def public(self):
+        """The items the public may see: those of published meetings."""
+        return self.filter(published("meeting__"))
+
+    def search(self, query, scope: str = "all"):
+        """Items matching the query (text or a prepared `Query`), annotated with `rank`
+        and `exact`.
+
+        A journal number or its prefix ("15.00.00", "00.01.00A00-29-25") matches the parsed
+        case-number column exactly or by prefix. Anything else is Danish full-text search
+        with websearch syntax ("phrase", or, -word) over the scope's stored vector, widened
+        to compound words that contain a search term; `exact` marks the items that match
+        without that widening, which rank first.
+        """
+        query = query if isinstance(query, Query) else Query.prepare(query)
+        if query.case:
+            return self.filter(
+                Q(case_number_normalized=query.case)
+                | Q(case_number_normalized__startswith=query.case)
+            ).annotate(
+                rank=Value(1.0, output_field=models.FloatField()),
+                exact=Value(True, output_field=models.BooleanField()),
+            )
+        return self.matching(query, scope).ranked(query, scope)
+
+    def ranked(self, query, scope: str = "all"):
+        """Annotate `rank` and `exact` for a prepared full-text `Query`, without filtering:
+        for rows already known to match."""
+        field = SCOPES.get(scope, SCOPES["all"])
+        # Nothing widened: every match is exact, and testing it again would read (detoast)
+        # each matching vector a second time.
+        exact = (
+            Value(True, output_field=models.BooleanField())
+            if query.widened == query.exact
+            else ExpressionWrapper(
+                Q(**{field: TsQuery(query.exact)}), output_field=models.BooleanField()
+            )
+        )
+        return self.annotate(rank=SearchRank(F(field), TsQuery(query.widened)), exact=exact)
+
+    def matching(self, query, scope: str = "all"):
+        """The items matching a prepared full-text `Query`, with nothing computed per row:
+        for counting and facets."""
+        return self.filter(**{SCOPES.get(scope, SCOPES["all"]): TsQuery(query.widened)})
+
+    def sampled(self, fraction_of: int):
+        """A fixed, evenly spread sample of the items: those whose `id % SAMPLE_BUCKETS` is
+        below `fraction_of` (an expression index serves it, migration 0004)."""
+        return self.alias(sample_bucket=F("id") % limits.SAMPLE_BUCKETS).filter(
+            sample_bucket__lt=fraction_of
+        )
+
+    def unranked(self):
+        """Items listed without a query: every one ranks alike (newest first by default)."""
+        return self.annotate(
+            rank=Value(0.0, output_field=models.FloatField()),
+            exact=Value(True, output_field=models.BooleanField()),
+        )
+
+    def ordered(self, sort: str = "relevance"):
+        """Relevance (exact words before compound parts; ties: newest first), or newest first."""
+        if sort == "date":
+            return self.order_by("-meeting_date", "-meeting_id", "position")
+        return self.order_by("-exact", "-rank", "-meeting_date", "-meeting_id", "position")
+
+    def with_headlines(self, query):
+        """Decision and text snippets with highlight markers; for the page shown only."""
+        query = query if isinstance(query, Query) else Query.prepare(query)
+        if query.case:
+            return self.annotate(
+                decision_headline=Left("decision", 240),
+                text_headline=Left(
+                    Concat("summary", Value(" "), "case_text", output_field=models.TextField()), 240
+                ),
+            )
+        tsquery = TsQuery(query.widened)
+        options = {
+            "config": CONFIG,
+            "start_sel": MARK_START,
+            "stop_sel": MARK_END,
+            "max_words": 30,
+            "min_words": 12,
+            "max_fragments": 2,
+            "fragment_delimiter": " … ",
+        }
+        # Headlines re-parse the text: bounded to its first 20,000 characters.
+        body = Left(
+            Concat(
+                "summary",
+                Value("\n\n"),
+                "case_text",
+                Value("\n\n"),
+                "recommendation",
+                output_field=models.TextField(),
+            ),
+            20000,
+        )
+        return self.annotate(
+            decision_headline=SearchHeadline("decision", tsquery, **options),
+            text_headline=SearchHeadline(body, tsquery, **options),
+        )
+
+
+class AgendaItemManager(models.Manager.from_queryset(AgendaItemQuerySet)):
+    def get_queryset(self):
+        # The vectors are for PostgreSQL to search in. Read into Python they only cost: several
+        # kB of text per item, fetched from TOAST and parsed, on every page that shows items.
+        return super().get_queryset().defer("search_vector", "title_vector", "decision_vector")

@@ -1,0 +1,230 @@
+"""One page of search results: what `run_search` computes, and what it caches.
+
+The count, the facets, the page of items in relevance or date order and their snippets,
+computed within a search slot (throttle) and cached under the content version, so a cached
+result is never older than the archive itself. See docs/search.md and docs/performance.md.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db import connection, models
+from django.utils.translation import gettext
+
+from archive import limits, versions
+from archive.caching import cache_get, cache_set, key_for
+from archive.search.facets import ROW, Sample, facets, facets_of, sampled_facets, table_rows
+from archive.search.query import SCOPES, Query, clean_query, sort_for
+from archive.search.snippets import attach_snippets, headlines
+from archive.search.spelling import suggest
+from archive.search.throttle import search_slot
+
+
+@dataclass
+class Results:
+    """A page of results as the views show it: the items carry their snippets."""
+
+    query: str
+    scope: str
+    sort: str
+    page: int
+    page_size: int
+    items: list
+    count: int = 0
+    count_is_exact: bool = True
+    # Not exact either way: an estimate from the table sample ("Ca. 65.000"), or else the
+    # cap itself, meaning "more than" ("Mere end 10.000").
+    count_is_estimate: bool = False
+    facets: dict = field(default_factory=dict)
+    # False when the facet counts are estimates from a sample (exactly when the count is capped).
+    facets_are_exact: bool = True
+    suggestion: str = ""
+    message: str = ""
+
+    @property
+    def pages(self) -> int:
+        """Pages to browse: they stop at the count cap."""
+        return max(1, -(-min(self.count, limits.COUNT_CAP) // self.page_size))
+
+
+@dataclass
+class Found:
+    """What a search found, without the items themselves: this is what is cached."""
+
+    count: int = 0
+    count_is_exact: bool = True
+    count_is_estimate: bool = False
+    facets: dict = field(default_factory=dict)
+    facets_are_exact: bool = True
+    suggestion: str = ""
+    message: str = ""
+    page_ids: list = field(default_factory=list)
+    # {item id: (decision headline, text headline)} for the page; None without a query.
+    headlines: dict | None = None
+
+
+def run_search(items, params: dict) -> Results:
+    """Search `items` (a filtered AgendaItem QuerySet) with cleaned form parameters."""
+    text = clean_query(params.get("q") or "")
+    scope = params.get("scope") or "all"
+    sort = sort_for(text, params)
+    page = params.get("page") or 1
+    size = params.get("page_size") or limits.PAGE_SIZE
+    results = Results(text, scope, sort, page, size, items=[])
+    version = versions.current()
+    key = _cache_key(version, items, text, scope, sort, page, size)
+    found, page_items = cache_get(key), None
+    if found is None:
+        with search_slot():
+            # Whoever held the slot may just have computed the very same search.
+            found = cache_get(key)
+            if found is None:
+                query = Query.prepare(text, version) if text else None
+                found, page_items = _search(items, query, scope, sort, (page - 1) * size, size)
+                cache_set(key, found)
+    if page_items is None:
+        page_items = _by_ids(items, found.page_ids)
+    for name in (
+        "count",
+        "count_is_exact",
+        "count_is_estimate",
+        "facets",
+        "facets_are_exact",
+        "suggestion",
+        "message",
+    ):
+        setattr(results, name, getattr(found, name))
+    attach_snippets(page_items, found.headlines)
+    results.items = page_items
+    return results
+
+
+def _cache_key(version, items, text, scope, sort, page, size) -> str:
+    # The filtered QuerySet's SQL captures every filter exactly, however it was expressed.
+    sql, sql_params = items.query.sql_with_params()
+    return key_for("search", version, sql, repr(sql_params), text, scope, sort, page, size)
+
+
+def _search(items, query, scope, sort, offset, size) -> tuple[Found, list]:
+    found = Found()
+    if query is not None and query.empty:
+        found.message = gettext(
+            "Søgningen indeholder kun meget almindelige ord (som 'og', 'i', 'at'), som "
+            "arkivet ikke søger på. Prøv med mere specifikke ord."
+        )
+        return found, []
+    if query is None:
+        page_items = _browse(items, found, sort, offset, size)
+    else:
+        page_items = _matches(items, query, scope, found, sort, offset, size)
+        found.headlines = headlines(page_items, query)
+        if not query.case and found.count < 3:
+            found.suggestion = suggest(query.text)
+    found.page_ids = [item.pk for item in page_items]
+    return found, page_items
+
+
+def _browse(items, found, sort, offset, size) -> list:
+    """No query: the filtered items, newest first."""
+    found.count = items.order_by()[: limits.COUNT_CAP + 1].count()
+    found.count_is_exact = found.count <= limits.COUNT_CAP
+    found.count = min(found.count, limits.COUNT_CAP)
+    if found.count_is_exact:
+        found.facets = facets(items)
+    else:
+        found.facets, found.facets_are_exact = sampled_facets(items).facets, False
+    return _load(items.unranked().ordered(sort)[offset : offset + size])
+
+
+def _matches(items, query, scope, found, sort, offset, size) -> list:
+    """A query: the count, the facets and the page.
+
+    Below the cap, one scan collects the matching rows without their text; the count, the
+    facets and the newest matches come from those rows. Phrases and "-word" are checked
+    against each candidate's stored vector once, here, and PostgreSQL, which guesses
+    thousands of rows for any rare word, ranks exactly the rows it is given. A word that
+    the table sample shows to be far past the cap skips that scan: its facets are the
+    sample's, and its newest matches are found in date order.
+    """
+    matching = items.search(query, scope) if query.case else items.matching(query, scope)
+    window = max(limits.RANK_WINDOW, 2 * (offset + size))
+    # A journal number ranks every match alike: relevance is newest first.
+    by_date = sort == "date" or query.case
+    sample = None if query.case else sampled_facets(matching)
+    if sample is None or not sample.estimates_count:
+        rows = list(matching.order_by().values_list(*ROW)[: limits.COUNT_CAP + 1])
+        if len(rows) <= limits.COUNT_CAP:
+            found.count = len(rows)
+            found.facets = facets_of(rows)
+            rows.sort(key=lambda r: (-r[1].toordinal(), -r[2], r[3]))  # newest first
+            if by_date:
+                return _by_ids(items, [r[0] for r in rows[offset : offset + size]])
+            newest = items.filter(id__in=[r[0] for r in rows[:window]])
+            return _load(newest.ranked(query, scope).ordered("relevance")[offset : offset + size])
+    sample = sample or sampled_facets(matching)
+    # Past the cap by counting, the count is more than the cap whatever the sample says.
+    found.count_is_exact = False
+    found.count_is_estimate = sample.estimates_count or sample.estimate > limits.COUNT_CAP
+    found.count = sample.estimate if found.count_is_estimate else limits.COUNT_CAP
+    found.facets, found.facets_are_exact = sample.facets, False
+    if by_date:
+        return _load(matching.ordered("date")[offset : offset + size])
+    ranked = newest_ranked(items, query, scope, window, sample)
+    if ranked is not None:
+        return _by_ids(items, ranked[offset : offset + size])
+    newest = models.Subquery(matching.ordered("date").values("id")[:window])
+    ranked = items.filter(id__in=newest).ranked(query, scope)
+    return _load(ranked.ordered("relevance")[offset : offset + size])
+
+
+def newest_ranked(items, query, scope, window: int, sample: Sample) -> list | None:
+    """The ids of the newest `window` matches of a query with very many matches, in
+    relevance order; None when the newest items hold too few matches.
+
+    The newest items are read in date order (an index) and tested one by one, ranking each
+    match as it is read, until the window is full: for a common word that is after a few
+    thousand rows (10 ms at 100,000 items), where collecting every match to sort them by
+    date takes 45 ms and ranking them in a second query reads every vector again. The
+    sample's share of matches says whether the window lies within the newest
+    MAX_PROBE * window items; if not, reading them would be wasted.
+    """
+    share = sample.matches * sample.scale / max(table_rows(), 1)
+    if share * limits.MAX_PROBE < limits.PROBE_MARGIN:
+        return None
+    rows = _probe(items, query, scope, window, limits.MAX_PROBE * window)
+    if len(rows) < window:
+        return None
+    # Ties keep date order (newest first), as ordered("relevance") does; sorted() is stable.
+    return [pk for pk, _, _ in sorted(rows, key=lambda r: (not r[1], -r[2]))]
+
+
+def _load(items) -> list:
+    return list(items.select_related("meeting", "committee", "municipality"))
+
+
+def _by_ids(items, ids) -> list:
+    """The items with these ids, in this order."""
+    by_pk = {item.pk: item for item in _load(items.filter(id__in=ids))}
+    return [by_pk[pk] for pk in ids if pk in by_pk]
+
+
+def _probe(items, query, scope, window, depth) -> list:
+    """(id, exact, rank) of the first `window` matches among the newest `depth` items."""
+    field = SCOPES.get(scope, SCOPES["all"])
+    newest = items.ordered("date").values("id", field, "meeting_date", "meeting_id", "position")
+    sql, params = newest[:depth].query.sql_with_params()
+    exact, exact_params = (
+        ("true", [])
+        if query.widened == query.exact
+        else (
+            f"{field} @@ %s::tsquery",
+            [query.exact],
+        )
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id, {exact}, ts_rank({field}, %s::tsquery) FROM ({sql}) AS newest "
+            f"WHERE {field} @@ %s::tsquery "
+            "ORDER BY meeting_date DESC, meeting_id DESC, position LIMIT %s",
+            [*exact_params, query.widened, *params, query.widened, window],
+        )
+        return cursor.fetchall()

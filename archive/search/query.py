@@ -1,0 +1,120 @@
+"""A user's query, prepared once per request: a journal number, or Danish full-text search
+(websearch syntax) widened to compound words. No models: the QuerySet builds on this."""
+
+import re
+from dataclasses import dataclass
+
+from django.contrib.postgres.search import SearchQuery
+from django.db import connection
+from django.db.models import Value
+
+from archive import limits, versions
+from archive.search.compounds import compound_expansions
+from archive.search.vocabulary import stems_of, words
+from core.casenumbers import normalize_query, parse_case_number
+
+CONFIG = "danish"
+SCOPES = {"all": "search_vector", "decisions": "decision_vector", "titles": "title_vector"}
+SORTS = ("relevance", "date")
+# Highlight markers: private-use characters that normalised documents never contain. The
+# text is escaped first and only then are they turned into <mark> (archive.search.snippets).
+MARK_START, MARK_END = "\ue000", "\ue001"
+CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\ue000-\uf8ff]")
+LEXEME = re.compile(r"(?P<neg>!?)\s*'(?P<lexeme>(?:[^']|'')+)'(?P<suffix>:[*A-D]+)?")
+PHRASE = re.compile(r"<\d+>|<->")
+
+
+def clean_query(text: str) -> str:
+    """What is left of user input once control characters and excess length are gone."""
+    return " ".join(CONTROL.sub(" ", text or "").split())[: limits.MAX_QUERY_LENGTH]
+
+
+def normalize_case_number(text: str) -> str:
+    """A case number as the archive stores it, for the case page, feed and API alike."""
+    text = CONTROL.sub("", text)[:100]
+    parsed = parse_case_number(text)
+    return parsed.normalized if parsed else text.strip()
+
+
+def sort_for(text: str, params: dict) -> str:
+    """The sort asked for; without one, relevance for a query and newest first without."""
+    return params.get("sort") or ("relevance" if text else "date")
+
+
+class TsQuery(SearchQuery):
+    """A tsquery given as text, used as is: its lexemes are already Danish stems, and
+    to_tsquery would stem them a second time."""
+
+    template = "(%(expressions)s)::tsquery"
+
+    def __init__(self, text: str):
+        super().__init__(Value(text), search_type="raw")
+
+
+def parsed_query(text: str) -> str:
+    """The websearch query as tsquery text, e.g. "'reform' & !'sygedagpeng'"."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT websearch_to_tsquery(%s::regconfig, %s)::text", [CONFIG, text])
+        return cursor.fetchone()[0]
+
+
+def expanded_query(
+    tsquery: str, words_by_stem: dict[str, str] | None = None, version: int | None = None
+) -> str:
+    """The tsquery with each plain positive term widened to the compounds containing it.
+
+    Terms inside a phrase or after "-" stay exact: a phrase means these words in this order,
+    and excluding a word should not silently exclude every compound with it.
+    """
+
+    def widen(match):
+        lexeme = match["lexeme"].replace("''", "'")
+        before = tsquery[max(0, match.start() - 4) : match.start()]
+        after = tsquery[match.end() : match.end() + 4]
+        if match["neg"] or match["suffix"] or PHRASE.search(before) or PHRASE.search(after):
+            return match.group(0)
+        extra = compound_expansions(lexeme, (words_by_stem or {}).get(lexeme, ""), version=version)
+        if not extra:
+            return match.group(0)
+        terms = [lexeme, *extra]
+        return "( " + " | ".join("'" + t.replace("'", "''") + "'" for t in terms) + " )"
+
+    return LEXEME.sub(widen, tsquery)
+
+
+@dataclass
+class Query:
+    """A user's query, prepared once per request.
+
+    `case` is the normalised journal number (prefix) when the text is one; otherwise
+    `exact` is the tsquery of the text and `widened` the same with compound words.
+    """
+
+    text: str
+    case: str | None = None
+    exact: str = ""
+    widened: str = ""
+
+    @classmethod
+    def prepare(cls, text: str, version: int | None = None) -> "Query":
+        """`version`: the content version, when the caller has already read it."""
+        case = normalize_query(text)
+        if case:
+            return cls(text, case=case)
+        exact = parsed_query(text)
+        if not exact:
+            return cls(text)
+        # Read once here rather than once per widened term.
+        version = versions.current() if version is None else version
+        widened = expanded_query(exact, stems_of(words(text)), version)
+        return cls(text, exact=exact, widened=widened)
+
+    @property
+    def needs_recheck(self) -> bool:
+        """A phrase or a negation: the GIN index finds candidates, each must be rechecked."""
+        return bool(self.exact) and ("!" in self.exact or PHRASE.search(self.exact) is not None)
+
+    @property
+    def empty(self) -> bool:
+        """Nothing left to search for: every word was a stop word."""
+        return not self.case and not self.exact
