@@ -212,10 +212,10 @@ def test_searches_are_served_by_a_streaming_replica_and_survive_losing_it(
         assert AgendaItem.objects.search(QUERY).count() == 3  # on the primary
         with replica_matches(pair) as matched:
             assert api_count(client) == 1
-        assert len(matched) == 1  # the one scan of the matches, on the replica
+        assert matched  # the search's full-text scans ran on the replica
         with replica_matches(pair) as matched:
             assert "1 punkt fundet" in search_page(client)
-        assert len(matched) == 1  # the one scan of the matches, on the replica
+        assert matched  # the search's full-text scans ran on the replica
         # An export streams its rows after the view has returned: from the replica too.
         export = client.get("/soeg/eksport.json", {"q": QUERY})
         rows = json.loads(b"".join(export.streaming_content))["results"]
