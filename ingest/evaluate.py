@@ -138,7 +138,7 @@ def evaluate(paths, *, root: Path, expected_dir: Path, sandbox, read_all=False) 
             if read_all and (error := _read(source, sandbox)[1]):
                 report.unreadable.append((key, error))
             continue
-        documents, error = _read(source, sandbox)
+        documents, error = _read(source, sandbox, **expectation.get("given", {}))
         system = expectation.get("system") or "?"
         report.evaluated[system] += 1
         compare(expectation, documents, error, report, source=key)
@@ -146,9 +146,11 @@ def evaluate(paths, *, root: Path, expected_dir: Path, sandbox, read_all=False) 
     return report
 
 
-def _read(source, sandbox):
+def _read(source, sandbox, municipality=None, committee=None):
+    """`given` in an expectation file: what a person would say on the command line
+    (--municipality) for an export that does not name its body anywhere."""
     try:
-        return sandbox.run(sources.read, source), ""
+        return sandbox.run(sources.read, source, municipality=municipality, committee=committee), ""
     except IngestError as error:
         return [], error.message
     except OSError as error:

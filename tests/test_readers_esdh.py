@@ -403,3 +403,14 @@ def test_reparse_of_a_folder_export_keeps_its_stored_files_on_their_items():
     result = store.reparse(SourceDocument.objects.get(pk=outcome.source.pk))
     assert (result.error, result.changed) == ("", False)
     assert [n for n, *_rest in stored(outcome.meeting)] == [715] * 5
+
+
+@pytest.mark.parametrize("path", [NATIVE, AGENDAWEB])
+def test_closed_items_publish_no_bilag_names(path):
+    # SBSYS native item 2 and AgendaWeb items 5 and 6 are closed; their bilag are named in the
+    # export ("SV_ Vedrørende _ Regarding #Incident=…"), which would say what the case is.
+    (source,) = sources.discover([path])
+    (parsed,) = sources.read(source, municipality="Testkommune")
+    closed = [item for item in parsed.meeting.items if item.closed]
+    assert closed
+    assert all(item.attachments == [] and item.files == [] for item in closed)

@@ -108,7 +108,11 @@ def finish(meeting: Meeting) -> Meeting:
     from ingest.parse.minutes import find_references, item_warnings
 
     for item in meeting.items:
-        if not item.closed:
+        if item.closed:
+            # A closed item publishes its number, title and case number; even the names of
+            # its bilag can say what the closed case is about.
+            item.attachments, item.files = [], []
+        else:
             item.references = find_references(" ".join([*item.sections, *item.sections.values()]))
     meeting.warnings.extend(item_warnings(meeting))
     return meeting
