@@ -32,8 +32,10 @@ $(STAMP): pyproject.toml
 bootstrap: $(STAMP)
 
 # The web server and the job worker (Procfile), both under the embedded PostgreSQL wrapper;
-# Ctrl-C stops both. honcho is told to read no .env: that file is docker compose's.
-TOGETHER := env HOST=$(HOST) BIN=$(BIN) $(BIN)/honcho start --env /dev/null --port $(PORT)
+# Ctrl-C stops both. honcho is told to read no .env (that file is docker compose's), and
+# the links in e-mails point at the web server (honcho gives each process its own PORT).
+TOGETHER := env HOST=$(HOST) BIN=$(BIN) SITE_URL=$${SITE_URL:-http://$(HOST):$(PORT)} \
+  $(BIN)/honcho start --env /dev/null --port $(PORT)
 
 run: $(STAMP)
 	DEBUG=$${DEBUG:-1} $(WITH_DB) sh -c '$(BIN)/python manage.py prepare && \

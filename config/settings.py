@@ -240,7 +240,7 @@ if EMAIL_URL:
 elif os.environ.get("EMAIL_HOST"):
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     EMAIL_HOST = os.environ["EMAIL_HOST"]
-    EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
+    EMAIL_PORT = int(os.environ.get("EMAIL_PORT") or "587")
     EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
     EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
     EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
@@ -252,11 +252,12 @@ else:
 if EMAIL_BACKEND == "django.core.mail.backends.smtp.EmailBackend":
     EMAIL_BACKEND = "alerts.mail.SMTPBackend"
 EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT") or vars().get("EMAIL_TIMEOUT") or 30)
-DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Referatarkiv <referatarkiv@localhost>")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL") or "Referatarkiv <referatarkiv@localhost>"
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # The archive's public address, for the links in e-mails (no request to take it from).
-SITE_URL = os.environ.get(
-    "SITE_URL", f"http://{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
+SITE_URL = (
+    os.environ.get("SITE_URL")
+    or f"http://{os.environ.get('HOST') or '127.0.0.1'}:{os.environ.get('PORT') or '8000'}"
 ).rstrip("/")
 
 # --- Background jobs (Procrastinate) --------------------------------------------------------

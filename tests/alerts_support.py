@@ -137,6 +137,12 @@ def path_of(url: str) -> str:
     return urlsplit(url).path
 
 
+def link_after(message, label: str) -> str:
+    """The address on the text line that starts with `label` ("Afmeld dette:")."""
+    line = next(line for line in text_of(message).splitlines() if line.startswith(label))
+    return LINK.search(line).group(0)
+
+
 def link_to(message, prefix: str) -> str:
     """The path of the first link in the message's text that starts with `prefix`."""
     return next(path_of(url) for url in links(message) if path_of(url).startswith(prefix))

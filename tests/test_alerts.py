@@ -6,10 +6,13 @@ import signal
 import subprocess
 import sys
 import time
+from urllib.parse import quote, urlencode
 
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from hypothesis import given
+from hypothesis import strategies as st
 from procrastinate.contrib.django.models import ProcrastinateJob
 
 from alerts import delivery, tokens
@@ -19,6 +22,7 @@ from ingest.store import ingest_bytes
 from jobs.recovery import retry_stalled_now, run_until_idle
 from tests import alerts_support as support
 from tests.conftest import ROOT, sample_path
+from tests.test_fuzz_views import FUZZ, HOSTILE, KEYS, VALUES
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -611,3 +615,54 @@ def test_email_settings_from_the_environment(environment, expected):
         check=True,
     )
     assert result.stdout.strip() == expected
+
+
+def test_deploy_check_warns_when_e_mail_would_go_nowhere():
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("EMAIL_", "SITE_URL"))}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--tag", "compatibility"],
+        cwd=ROOT,
+        env=base | {"DEBUG": "0", "SECRET_KEY": "x" * 60, "DEFAULT_FROM_EMAIL": ""},
+        capture_output=True,
+        text=True,
+    )
+    assert "(alerts.W001) E-mail skrives kun i loggen" in result.stderr
+    assert "(alerts.W002) DEFAULT_FROM_EMAIL og SITE_URL" in result.stderr
+
+
+FOLLOW_KEYS = [*KEYS, "follow", "case", "email"]
+FOLLOW_VALUES = VALUES | st.sampled_from(["search", "case", "committee"])
+
+
+@FUZZ
+@given(params=st.lists(st.tuples(st.sampled_from(FOLLOW_KEYS), FOLLOW_VALUES), max_size=6))
+def test_hostile_follow_parameters_never_fail(client, params):
+    response = client.get("/foelg/?" + urlencode(params))
+    assert response.status_code in (200, 400), params
+
+
+@FUZZ
+@given(segment=HOSTILE | st.text(min_size=1, max_size=300))
+def test_hostile_links_never_fail(client, segment):
+    for purpose in ("bekraeft", "abonnementer", "afmeld"):
+        response = client.get(f"/foelg/{purpose}/{quote(segment, safe='')}/")
+        assert response.status_code in (400, 404), (purpose, segment)
+
+
+def test_follow_pages_have_a_strict_policy_and_no_inline_code(client, smtp):
+    confirmation = subscribe(client, smtp, ANNA, **HJEMLOESE)
+    paths = [
+        "/foelg/?follow=search&q=hjeml%C3%B8se",
+        "/foelg/tjek-din-email/",
+        "/foelg/mine/",
+        support.link_to(confirmation, "/foelg/bekraeft/"),
+        support.link_to(confirmation, "/foelg/abonnementer/"),
+        support.link_to(confirmation, "/foelg/afmeld/"),
+        "/foelg/afmeld/forfalsket/",
+    ]
+    for path in paths:
+        response = client.get(path)
+        policy = response["Content-Security-Policy"]
+        assert "script-src 'self'" in policy and "unsafe-inline" not in policy, path
+        html = response.content.decode()
+        assert "<script" not in html and "<style" not in html and ' style="' not in html, path
