@@ -2,7 +2,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from alerts import delivery
+from alerts import delivery, subscribing
 from alerts.models import OutboxMessage, Subscriber, Subscription
 
 
@@ -40,7 +40,22 @@ class SubscriptionAdmin(admin.ModelAdmin):
         "ended_at",
         "checked_through",
     ]
-    fields = [*readonly_fields[:8], "status", *readonly_fields[8:]]
+    # Read-only: a subscription starts only with its owner's confirmation.
+    readonly_fields = [*readonly_fields, "status"]
+    actions = ["end"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description=_("Afmeld"))
+    def end(self, request, queryset):
+        count = subscribing.end(queryset)
+        self.message_user(
+            request,
+            ngettext("%(n)d abonnement afmeldt.", "%(n)d abonnementer afmeldt.", count)
+            % {"n": count},
+            messages.SUCCESS,
+        )
 
 
 @admin.register(OutboxMessage)

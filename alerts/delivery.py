@@ -22,7 +22,7 @@ from django.db import connection
 from django.utils import timezone
 
 from alerts import mail
-from alerts.models import OutboxMessage, Subscriber
+from alerts.models import OutboxMessage, Subscriber, Subscription
 
 logger = logging.getLogger(__name__)
 
@@ -101,7 +101,17 @@ def deliver_one(connection_, pk: int, now=None) -> str:
             now or timezone.now()
         ):
             return SKIPPED
+        if outbox.kind == OutboxMessage.Kind.DIGEST and not _still_following(outbox):
+            # Unsubscribed from everything while the digest waited (for a retry, say).
+            _finish(outbox, OutboxMessage.Status.FAILED, "afmeldt inden afsendelsen")
+            return FAILED
         return _attempt(connection_, outbox)
+
+
+def _still_following(outbox) -> bool:
+    return Subscription.objects.filter(
+        subscriber_id=outbox.subscriber_id, status=Subscription.Status.ACTIVE
+    ).exists()
 
 
 def _attempt(connection_, outbox) -> str:

@@ -47,6 +47,8 @@ class Window:
     def new_for(self, subscription) -> dict[str, int]:
         """{key: meeting id} first seen after the subscription was confirmed and after
         what it has already been matched against."""
+        if subscription.confirmed_at is None:
+            return {}
         return {
             key: meeting
             for id_, key, meeting, first_seen in self.sightings

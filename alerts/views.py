@@ -5,6 +5,7 @@ only puts a job in the queue and answers with the same page, whatever the addres
 e-mail goes to the address alone. Every page works without JavaScript.
 """
 
+from django.conf import settings
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
@@ -17,8 +18,6 @@ from alerts.models import Subscriber, Subscription
 
 
 def _too_many(request):
-    from django.conf import settings
-
     response = render(request, "alerts/rate_limited.html", status=429)
     response["Retry-After"] = str(settings.ALERTS_RATE_WINDOW_SECONDS)
     return response

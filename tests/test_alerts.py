@@ -666,3 +666,46 @@ def test_follow_pages_have_a_strict_policy_and_no_inline_code(client, smtp):
         assert "script-src 'self'" in policy and "unsafe-inline" not in policy, path
         html = response.content.decode()
         assert "<script" not in html and "<style" not in html and ' style="' not in html, path
+
+
+def test_admin_shows_the_outbox_and_queues_a_message_again(client, smtp, django_user_model):
+    subscribe(client, smtp, ANNA, **HJEMLOESE)
+    ingest("001")
+    smtp.refuse = ANNA
+    assert send_alerts() == 1
+    admin = django_user_model.objects.create_superuser("admin", "admin@example.dk", "x")
+    client.force_login(admin)
+    for path in (
+        "/admin/alerts/outboxmessage/",
+        "/admin/alerts/subscription/",
+        "/admin/alerts/subscriber/",
+    ):
+        assert client.get(path).status_code == 200, path
+    failed = OutboxMessage.objects.get(kind="digest", status="failed")
+    page = client.get(f"/admin/alerts/outboxmessage/{failed.pk}/change/").content.decode()
+    assert "No such mailbox" in page
+    response = client.post(
+        "/admin/alerts/outboxmessage/",
+        {"action": "send_again", "_selected_action": [failed.pk]},
+        follow=True,
+    )
+    assert "1 e-mail sættes i kø igen." in response.content.decode()
+    smtp.refuse = None
+    assert send_alerts() == 0
+    assert titles(digests(smtp, ANNA)[0])[0] == "Besøg og oplæg ved Blå Kors Pensionat"
+
+
+def test_a_digest_waiting_for_a_retry_is_not_sent_after_unsubscribing(client, smtp, settings):
+    subscribe(client, smtp, ANNA, **HJEMLOESE)
+    settings.ALERTS_RETRY_SECONDS = 0
+    ingest("001")
+    smtp.drop_after = len(smtp.messages)  # the server goes away before the digest
+    assert send_alerts() == 1
+    waiting = OutboxMessage.objects.get(kind="digest")
+    assert waiting.status == OutboxMessage.Status.QUEUED
+    client.post(support.path_of(support.link_after(smtp.messages[-1], "Afmeld alt:")))
+    smtp.drop_after = None
+    assert send_alerts() == 1
+    assert digests(smtp, ANNA) == []
+    waiting.refresh_from_db()
+    assert (waiting.status, waiting.last_error) == ("failed", "afmeldt inden afsendelsen")
