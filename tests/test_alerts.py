@@ -709,3 +709,12 @@ def test_a_digest_waiting_for_a_retry_is_not_sent_after_unsubscribing(client, sm
     assert digests(smtp, ANNA) == []
     waiting.refresh_from_db()
     assert (waiting.status, waiting.last_error) == ("failed", "afmeldt inden afsendelsen")
+
+
+def test_what_people_type_is_escaped_in_html_and_kept_in_text(client, smtp):
+    client.post("/foelg/", {"email": ANNA, "follow": "search", "q": '"unge & ældre" <b>'})
+    run_until_idle()
+    [message] = smtp.messages
+    assert subject(message) == 'Bekræft: Søgningen »"unge & ældre" <b>«'
+    assert 'om: Søgningen »"unge & ældre" <b>«.' in support.text_of(message)
+    assert "Søgningen »&quot;unge &amp; ældre&quot; &lt;b&gt;«" in support.html_of(message)
