@@ -15,10 +15,10 @@ else
 WITH_DB :=
 endif
 
-.PHONY: run serve test ingest loadtest lint format bootstrap browser shell superuser backup restore clean-db help
+.PHONY: run serve test ingest alerts loadtest lint format bootstrap browser shell superuser backup restore clean-db help
 
 help:
-	@echo "make run    – start arkivet på http://$(HOST):$(PORT) med eksempelreferaterne"
+	@echo "make run    – start arkivet på http://$(HOST):$(PORT) med eksempelreferaterne (og jobkøen)"
 	@echo "make serve  – det samme under gunicorn, som i produktion"
 	@echo "make test   – ruff, importkontrakter, migrationstjek og hele testsuiten mod PostgreSQL"
 	@echo "make backup [FILE=…] / make restore FILE=…  – sikkerhedskopi af databasen"
@@ -31,15 +31,21 @@ $(STAMP): pyproject.toml
 
 bootstrap: $(STAMP)
 
+# The web server and the job worker (Procfile), both under the embedded PostgreSQL wrapper;
+# Ctrl-C stops both. honcho is told to read no .env (that file is docker compose's), and
+# the links in e-mails point at the web server (honcho gives each process its own PORT).
+TOGETHER := env HOST=$(HOST) BIN=$(BIN) SITE_URL=$${SITE_URL:-http://$(HOST):$(PORT)} \
+  $(BIN)/honcho start --env /dev/null --port $(PORT)
+
 run: $(STAMP)
 	DEBUG=$${DEBUG:-1} $(WITH_DB) sh -c '$(BIN)/python manage.py prepare && \
-	  exec $(BIN)/python manage.py runserver $(HOST):$(PORT)'
+	  exec $(TOGETHER) web worker'
 
 serve: $(STAMP)
 	DEBUG=$${DEBUG:-0} SECRET_KEY=$${SECRET_KEY:-local-serve-$$(hostname)-not-for-production-use-0123456789} \
 	  SECURE_SSL_REDIRECT=$${SECURE_SSL_REDIRECT:-0} SECURE_COOKIES=$${SECURE_COOKIES:-0} $(WITH_DB) sh -c \
 	  '$(BIN)/python manage.py prepare && $(BIN)/python manage.py collectstatic --noinput -v0 && \
-	  exec $(BIN)/gunicorn config.wsgi -c config/gunicorn.py -b $(HOST):$(PORT)'
+	  exec $(TOGETHER) serve worker'
 
 # Browser tests drive a real Chromium: the system's when there is one, Debian's package when
 # we may install it (root with apt-get), and only otherwise Playwright's own download.
@@ -94,6 +100,10 @@ ingest: $(STAMP)
 	@test -n "$(FILES)" || { echo "Angiv filerne: make ingest FILES=sti/til/referater/"; exit 2; }
 	DEBUG=1 $(WITH_DB) sh -c '$(BIN)/python manage.py migrate -v0 && \
 	  $(BIN)/python manage.py ingest $(FILES) $(ARGS)'
+
+# Build and send the e-mail digests now (the worker also does it on ALERTS_SCHEDULE).
+alerts: $(STAMP)
+	DEBUG=1 $(WITH_DB) $(BIN)/python manage.py send_alerts
 
 superuser: $(STAMP)
 	DEBUG=1 $(WITH_DB) $(BIN)/python manage.py createsuperuser

@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+import dj_email_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -58,6 +59,10 @@ INSTALLED_APPS = [
     "django_filters",
     "archive",
     "ingest",
+    # The background queue (PostgreSQL, no broker): docs/jobs.md. E-mail alerts: docs/alerts.md.
+    "procrastinate.contrib.django",
+    "jobs",
+    "alerts",
 ]
 # perf/ (corpus generator, benchmark, load test) is a development tool: its commands exist
 # only where the package is present (a checkout, not the Docker image) and PERF_APP is on,
@@ -96,7 +101,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_LOCKOUT_TEMPLATE = "axes_lockout.html"
-AXES_IPWARE_PROXY_COUNT = 1 if env_bool("BEHIND_PROXY") else 0
+BEHIND_PROXY = env_bool("BEHIND_PROXY")
+AXES_IPWARE_PROXY_COUNT = 1 if BEHIND_PROXY else 0
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -249,9 +255,70 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# --- E-mail -------------------------------------------------------------------------------
+# EMAIL_URL (smtp://user:password@host:587/?tls=True, or ...:465/?ssl=True for implicit TLS),
+# else Django's EMAIL_HOST/EMAIL_PORT/EMAIL_HOST_USER/EMAIL_HOST_PASSWORD/EMAIL_USE_TLS,
+# else (development) every message is printed by the process that sends it.
+EMAIL_URL = os.environ.get("EMAIL_URL", "")
+if EMAIL_URL:
+    vars().update(dj_email_url.parse(EMAIL_URL))
+elif os.environ.get("EMAIL_HOST"):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = os.environ["EMAIL_HOST"]
+    EMAIL_PORT = int(os.environ.get("EMAIL_PORT") or "587")
+    EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+    EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+    EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# The same SMTP backend, able to tell "never handed over" from "handed over, unconfirmed"
+# (alerts/mail.py): what makes a retry after a crash safe.
+if EMAIL_BACKEND == "django.core.mail.backends.smtp.EmailBackend":
+    EMAIL_BACKEND = "alerts.mail.SMTPBackend"
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT") or vars().get("EMAIL_TIMEOUT") or 30)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL") or "Referatarkiv <referatarkiv@localhost>"
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The archive's public address, for the links in e-mails (no request to take it from).
+SITE_URL = (
+    os.environ.get("SITE_URL")
+    or f"http://{os.environ.get('HOST') or '127.0.0.1'}:{os.environ.get('PORT') or '8000'}"
+).rstrip("/")
+
+# --- Background jobs (Procrastinate) --------------------------------------------------------
+# A job whose worker sent no heartbeat for this long is run again (its worker died).
+JOBS_STALLED_SECONDS = int(os.environ.get("JOBS_STALLED_SECONDS", "60"))
+# Succeeded jobs are deleted after this many hours.
+JOBS_KEEP_HOURS = int(os.environ.get("JOBS_KEEP_HOURS", str(7 * 24)))
+
+# --- E-mail alerts (docs/alerts.md) ---------------------------------------------------------
+# When the digests are built and sent: a cron line, in UTC (default 06:00 UTC = 07:00 or
+# 08:00 in Copenhagen). Followed cases are also sent right after an ingest.
+ALERTS_SCHEDULE = os.environ.get("ALERTS_SCHEDULE", "0 6 * * *")
+# Requests to follow something (or for a link to one's subscriptions), per address and per
+# client IP, within ALERTS_RATE_WINDOW_SECONDS.
+ALERTS_RATE_PER_ADDRESS = int(os.environ.get("ALERTS_RATE_PER_ADDRESS", "5"))
+ALERTS_RATE_PER_IP = int(os.environ.get("ALERTS_RATE_PER_IP", "20"))
+ALERTS_RATE_WINDOW_SECONDS = int(os.environ.get("ALERTS_RATE_WINDOW_SECONDS", "3600"))
+# How long a confirmation link and the links in a digest (manage, unsubscribe) stay valid.
+ALERTS_CONFIRM_DAYS = float(os.environ.get("ALERTS_CONFIRM_DAYS", "7"))
+ALERTS_LINK_DAYS = float(os.environ.get("ALERTS_LINK_DAYS", "365"))
+# A failed delivery is retried after ALERTS_RETRY_SECONDS, doubling each time, at most
+# ALERTS_MAX_ATTEMPTS times in all.
+ALERTS_RETRY_SECONDS = int(os.environ.get("ALERTS_RETRY_SECONDS", "300"))
+ALERTS_MAX_ATTEMPTS = int(os.environ.get("ALERTS_MAX_ATTEMPTS", "8"))
+# Items listed per followed search in one digest; the rest are counted, with a link.
+ALERTS_MAX_ITEMS = int(os.environ.get("ALERTS_MAX_ITEMS", "50"))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # Every process that loads the job tasks lists them at INFO; only the worker's own
+    # messages (jobs started, finished, failed) are worth reading.
+    "loggers": {
+        "procrastinate.periodic": {"level": "WARNING"},
+        "procrastinate.blueprints": {"level": "WARNING"},
+    },
 }

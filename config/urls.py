@@ -22,6 +22,7 @@ urlpatterns = [
         {"sitemaps": SITEMAPS},
         name="sitemap_section",
     ),
+    path("foelg/", include("alerts.urls")),
     path("", include("archive.urls")),
 ]
 

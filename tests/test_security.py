@@ -13,6 +13,10 @@ PRODUCTION = {
     "DEBUG": "0",
     "SECRET_KEY": "a-long-random-production-secret-for-the-deploy-check-0123456789abcdef",
     "ALLOWED_HOSTS": "referater.example.dk",
+    # Without these the alerts' deploy check warns (alerts/checks.py).
+    "EMAIL_URL": "smtp://mail.example.dk:587/?tls=True",
+    "DEFAULT_FROM_EMAIL": "Referatarkiv <noreply@referater.example.dk>",
+    "SITE_URL": "https://referater.example.dk",
 }
 
 
