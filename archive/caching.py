@@ -31,8 +31,16 @@ MAX_PAGE_BYTES = 256 * 1024
 RELEASE_SOURCES = ("archive", "config", "core", "ingest", "templates", "static", "locale")
 
 
+def enabled() -> bool:
+    """ARCHIVE_CACHE=off serves everything from the database: what a reader waits for the
+    first time anyone asks. The benchmark (perf/) runs its uncached rows this way."""
+    return settings.ARCHIVE_CACHE
+
+
 def cache_get(key):
-    """The cached value, or None also when the cache is unreachable."""
+    """The cached value, or None also when the cache is unreachable or switched off."""
+    if not enabled():
+        return None
     try:
         return cache.get(key)
     except Exception:  # noqa: BLE001 - any cache failure means "not cached"
@@ -42,6 +50,8 @@ def cache_get(key):
 
 def cache_set(key, value):
     """Store a value; a failing cache only logs."""
+    if not enabled():
+        return
     try:
         cache.set(key, value, CACHE_SECONDS)
     except Exception:  # noqa: BLE001

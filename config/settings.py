@@ -186,6 +186,10 @@ else:
         }
     }
 
+# Off: no search result, page or compound expansion is cached (archive/caching.py). For
+# measuring what a first search costs; production keeps it on.
+ARCHIVE_CACHE = env_bool("ARCHIVE_CACHE", True)
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -8,7 +8,9 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 
 from archive.models import AgendaItem, Meeting
 
@@ -171,3 +173,14 @@ def test_pages_are_served_when_the_cache_is_down(client, seed_archive):
     assert first.status_code == again.status_code == 200
     assert first.content == again.content
     assert any(record.getMessage() == "cache unavailable" for record in warnings)
+
+
+@pytest.mark.parametrize("path", ["/soeg/?q=budget", "/api/v1/search?q=budget", "/moeder/"])
+def test_with_the_cache_off_every_request_reads_the_database(client, seed_archive, settings, path):
+    # What the benchmark's uncached rows measure: a search nobody made before.
+    settings.ARCHIVE_CACHE = False
+    first = client.get(path)
+    with CaptureQueriesContext(connection) as again:
+        assert client.get(path).content == first.content
+    assert len(again) > 2
+    assert caches["default"]._cache == {}
