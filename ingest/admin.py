@@ -33,7 +33,12 @@ from ingest.pipeline import PARSER_VERSION
 
 log = logging.getLogger(__name__)
 UPLOAD_PERMISSION = "archive.upload_minutes"
-ACCEPT = ".pdf,.html,.htm,.md,.markdown,.txt,application/pdf,text/html,text/plain,text/markdown"
+# Documents, and exports: First Agenda's JSON, an ESDH manifest, or a whole export packed.
+ACCEPT = (
+    ".pdf,.html,.htm,.md,.markdown,.txt,.docx,.json,.xml,.zip,.tar.gz,.tgz,"
+    "application/pdf,text/html,text/plain,text/markdown,application/json,application/xml,"
+    "text/xml,application/zip,application/gzip"
+)
 
 
 class MultipleFileInput(forms.FileInput):

@@ -33,10 +33,26 @@ class Attachment:
     url: str = ""  # where the publisher serves it
     role: str = BILAG
     content_type: str = ""
+    # The SHA-256 a parse result kept as JSON promises for `data` (ingest.upload).
+    expected_sha256: str = ""
 
     @property
     def sha256(self) -> str:
-        return hashlib.sha256(self.data).hexdigest() if self.data is not None else ""
+        if self.data is None:
+            return self.expected_sha256
+        return hashlib.sha256(self.data).hexdigest()
+
+    @classmethod
+    def from_json(cls, data: dict) -> "Attachment":
+        """An attachment back from `as_json` (its name, where it lies, its hash; no bytes)."""
+        return cls(
+            name=data["name"],
+            path=data.get("path") or "",
+            url=data.get("url") or "",
+            role=data.get("role") or BILAG,
+            content_type=data.get("content_type") or "",
+            expected_sha256=data.get("sha256") or "",
+        )
 
     def as_json(self, position=None):
         return {
@@ -116,7 +132,7 @@ class ParsedDocument:
     size: int
     meeting: Meeting
     # What to keep as the original: the file's bytes, or an export's archive or manifest.
-    original: bytes | None = field(default=None, repr=False)
+    original: bytes | None = field(default=None, repr=False, compare=False)
 
     @property
     def warnings(self):

@@ -238,6 +238,35 @@ def read(source: Source, *, municipality=None, committee=None) -> list[ParsedDoc
     return [parsed]
 
 
+def read_upload(data: bytes, name: str, *, municipality=None, committee=None) -> ParsedDocument:
+    """One uploaded file: an export packed as ZIP or tar.gz, or a single document (a PDF, a
+    First Agenda JSON file, a manifest without the files it references)."""
+    if bundles.archive_kind(data) is not None:
+        return read_archive(data, name, municipality=municipality, committee=committee)
+    parsed = parse_document(data, source=name, municipality=municipality, committee=committee)
+    parsed.original = data
+    return parsed
+
+
+def fill_from_archive(parsed: ParsedDocument, data: bytes):
+    """Put back the bytes of every file an export's parse result names by its path (a
+    parse result kept as JSON carries no bytes): each checked against its SHA-256."""
+    if bundles.archive_kind(data) is None:
+        return
+    bundle = bundles.open_archive(data, label=parsed.source)
+    for _position, attachment in parsed.all_files():
+        if not attachment.path or not attachment.expected_sha256:
+            continue
+        content = bundle.read(attachment.path)
+        if hashlib.sha256(content).hexdigest() != attachment.expected_sha256:
+            raise IngestError(
+                f"Filen {attachment.path} i eksporten er ikke den, der blev vist. "
+                "(A file in the export changed.)",
+                parsed.source,
+            )
+        attachment.data = content
+
+
 def read_archive(data: bytes, name: str, *, municipality=None, committee=None) -> ParsedDocument:
     """An export packed as ZIP or tar.gz: the archive is the original and its hash the key."""
     try:

@@ -28,10 +28,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from archive.models import Meeting, Outcome, SourceDocument
-from ingest import limits, pipeline, store
+from ingest import bundles, limits, pipeline, sources, store
 from ingest.errors import IngestError
 from ingest.limits import Sandbox
 from ingest.parsed import (
+    Attachment,
     CaseNumber,
     DecisionPart,
     Item,
@@ -40,7 +41,6 @@ from ingest.parsed import (
     Reference,
 )
 from ingest.parsed import Meeting as ParsedMeeting
-from ingest.pipeline import parse_document
 
 # Time for parsing all files of one upload request. Keep it below the web server's request
 # timeout (GUNICORN_TIMEOUT, 30 s): a file that needs longer is refused, not left hanging.
@@ -53,6 +53,9 @@ SLOW_UPLOAD = gettext_lazy(
     "system, eller upload den alene. Hjælper det ikke, så kontakt en administrator."
 )
 
+# An export of a case system or First Agenda: a ZIP or tar.gz of one meeting, or one
+# structured file (First Agenda's JSON, an ESDH manifest). Read by its own reader.
+EXPORT = "export"
 # What a file name promises, by extension. `sniff` names text, Markdown included, "text".
 CLAIMS = {
     ".pdf": pipeline.PDF,
@@ -74,7 +77,8 @@ def family_name(family: str) -> str:
         pipeline.PDF: _("en PDF"),
         pipeline.HTML: _("en webside (HTML)"),
         pipeline.TEXT: _("almindelig tekst"),
-    }[family]
+        EXPORT: _("en eksport fra et sagssystem (ZIP, XML eller JSON)"),
+    }.get(family, family)
 
 
 def danish(message: str) -> str:
@@ -110,10 +114,13 @@ def check(data: bytes, file_name: str) -> str:
             _("Filen er tom. Gem referatet igen fra kommunens system, og upload den nye fil."),
             file_name,
         )
-    try:
-        family = pipeline.sniff(data)
-    except IngestError as error:
-        raise IngestError(danish(error.message), file_name) from None
+    if bundles.archive_kind(data) is not None or pipeline.structured_reader(data) is not None:
+        family = EXPORT
+    else:
+        try:
+            family = pipeline.sniff(data)
+        except IngestError as error:
+            raise IngestError(danish(error.message), file_name) from None
     claimed = CLAIMS.get(PurePath(file_name).suffix.lower())
     if claimed and claimed != family:
         raise IngestError(_mismatch(file_name, claimed, family), file_name)
@@ -121,7 +128,9 @@ def check(data: bytes, file_name: str) -> str:
 
 
 def _mismatch(file_name, claimed, family):
-    suffix = {pipeline.PDF: ".pdf", pipeline.HTML: ".html", pipeline.TEXT: ".txt"}[family]
+    suffix = {pipeline.PDF: ".pdf", pipeline.HTML: ".html", pipeline.TEXT: ".txt"}.get(
+        family, ".zip"
+    )
     return _(
         "Filen hedder „%(name)s“, men indeholder %(actual)s, ikke %(claimed)s. Det sker ofte, "
         "når en download er gået galt. Hent referatet igen fra kommunens hjemmeside; er "
@@ -146,14 +155,15 @@ def find_duplicate(sha256: str) -> SourceDocument | None:
 
 
 def parse_limited(data, file_name, *, municipality=None, committee=None, seconds=None):
-    """`parse_document` in a limited child process (`ingest.limits`), killed after `seconds`."""
+    """Read one uploaded file (a document or a packed export) in a limited child process
+    (`ingest.limits`), killed after `seconds`."""
     seconds = PARSE_SECONDS if seconds is None else seconds
     try:
         with Sandbox(seconds=seconds) as sandbox:
             return sandbox.run(
-                parse_document,
+                sources.read_upload,
                 data,
-                source=file_name,
+                file_name,
                 municipality=municipality,
                 committee=committee,
             )
@@ -341,9 +351,17 @@ def _readable(parsed: dict) -> dict:
         pipeline.MARKDOWN: "Markdown",
         pipeline.TEXT: _("tekst"),
     }.get(parsed["format"], parsed["format"])
+    files = parsed.get("files", [])
     meeting["items"] = [
-        item | {"outcome_label": _label_of(Outcome, item["outcome"])} for item in parsed["items"]
+        item
+        | {
+            "outcome_label": _label_of(Outcome, item["outcome"]),
+            "files": [f for f in files if f["item"] == item["position"]],
+        }
+        for item in parsed["items"]
     ]
+    meeting["meeting_files"] = [f for f in files if f["item"] is None]
+    meeting["stored_files"] = sum(1 for f in files if f["sha256"])
     return meeting
 
 
@@ -484,6 +502,7 @@ def _confirm_one(entry, user, replace):
     if hashlib.sha256(data).hexdigest() != entry["sha256"]:
         raise IngestError(_("Den gemte kopi af filen er beskadiget. Upload filen igen."))
     parsed = from_json(entry["parsed"])
+    sources.fill_from_archive(parsed, data)
     return Stored(entry["name"], store.store(parsed, data, replace=replace, uploaded_by=user))
 
 
@@ -502,6 +521,10 @@ def from_json(data: dict) -> ParsedDocument:
         warnings=list(data["warnings"]),
         body_kind=data.get("body_kind", ""),
     )
+    by_position = {item.position: item for item in meeting.items}
+    for file in data.get("files", []):
+        owner = by_position.get(file["item"])
+        (owner.files if owner else meeting.files).append(Attachment.from_json(file))
     return ParsedDocument(
         source=data["source"],
         sha256=data["sha256"],

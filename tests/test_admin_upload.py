@@ -6,9 +6,11 @@ and database; nothing is mocked except one injected failure inside ingest.store.
 
 import datetime
 import importlib
+import io
 import json
 import re
 import time
+import zipfile
 
 import pytest
 from django.apps import apps as django_apps
@@ -19,7 +21,14 @@ from django.utils import timezone
 from django.utils.html import escape
 from fpdf import FPDF
 
-from archive.models import AgendaItem, Meeting, Municipality, SourceDocument
+from archive.models import (
+    AgendaItem,
+    Attachment,
+    Meeting,
+    Municipality,
+    SourceDocument,
+    StoredFile,
+)
 from ingest import store, upload
 from ingest.errors import IngestError
 from ingest.store import ingest_bytes
@@ -604,3 +613,68 @@ def test_every_admin_list_and_page_opens(editor_client, all_samples):
     ]
     for url in pages:
         assert editor_client.get(url).status_code == 200, url
+
+
+# --- Exports: First Agenda JSON, packed ESDH exports, with their attachments --------------------
+
+ESDH = FIXTURES / "esdh"
+PUBLICATION = ESDH / "sbsys-publication-ballerup-2013-05-15.zip"
+NATIVE = ESDH / "sbsys-native-lyngby-taarbaek-2016-03-31.tar.gz"
+FIRST_AGENDA = FIXTURES / "firstagenda" / "greve_plan_2023-09-12_fravaerende.json"
+
+
+def test_a_zipped_export_is_previewed_with_its_attachments_and_stored_with_them(
+    send, editor_client
+):
+    response, token = send((PUBLICATION.name, PUBLICATION.read_bytes()), municipality="Ballerup")
+    page = response.content.decode()
+    assert "KMB IT-udvalget" in page
+    assert "Mødecenter A, Lokale 3 på Ballerup Rådhus" in page
+    # The enclosure of item 3 (Enclosures\\1.pdf in the export), with its size.
+    assert "Brev fra KL til Kommunalbestyrelsen vedr Monopolbrud" in page
+    assert "92,0\xa0KB" in page
+    assert Meeting.objects.count() == 0  # nothing before confirming
+
+    confirm(editor_client, token)
+    meeting = Meeting.objects.get()
+    assert meeting.committee.municipality.name == "Ballerup Kommune"
+    assert meeting.items.count() == 5
+    source = SourceDocument.objects.get()
+    assert bytes(source.original) == PUBLICATION.read_bytes()  # the archive as received
+    linked = Attachment.objects.filter(meeting=meeting, item__isnull=False).select_related(
+        "item", "file"
+    )
+    assert [(a.item.position, a.file is not None) for a in linked] == [(3, True)]
+    assert bytes(StoredFile.objects.get().data)[:5] == b"%PDF-"
+
+
+def test_a_tar_export_takes_the_form_s_municipality_when_it_names_none(send, editor_client):
+    _response, token = send((NATIVE.name, NATIVE.read_bytes()), municipality="Lyngby-Taarbæk")
+    confirm(editor_client, token)
+    meeting = Meeting.objects.get()
+    assert meeting.committee.municipality.name == "Lyngby-Taarbæk Kommune"
+    assert AgendaItem.objects.filter(meeting=meeting).count() == 2
+    stored = StoredFile.objects.count()
+    assert stored == Attachment.objects.filter(file__isnull=False).count() > 0
+
+
+def test_a_first_agenda_json_file_is_previewed_and_stored(send, editor_client):
+    response, token = send((FIRST_AGENDA.name, FIRST_AGENDA.read_bytes()), municipality="Greve")
+    assert response.status_code == 200
+    assert "Plan- og Tryghedsudvalget" in response.content.decode()
+    confirm(editor_client, token)
+    meeting = Meeting.objects.get()
+    assert meeting.committee.municipality.name == "Greve Kommune"
+    # First Agenda links its bilag on the portal: names and addresses, no bytes.
+    links = Attachment.objects.filter(meeting=meeting, role="bilag")
+    assert links.exists()
+    assert all(a.url.startswith("https://") and a.file is None for a in links)
+
+
+def test_a_zip_that_is_not_an_export_is_refused_with_a_reason(send):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("ferie.txt", "Billeder fra sommerferien")
+    response, _token = send(("ferie.zip", buffer.getvalue()), municipality="Herning Kommune")
+    assert "intet manifest" in response.content.decode()
+    assert SourceDocument.objects.count() == 0
