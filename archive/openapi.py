@@ -45,11 +45,13 @@ OUTCOME = {
     "type": "string",
     "enum": [
         "approved",
+        "recommended",
         "noted",
         "discussed",
         "postponed",
         "rejected",
         "referred",
+        "withheld",
         "none",
         "other",
     ],
@@ -549,6 +551,8 @@ def paths():
 
 
 def openapi_document(request):
+    from archive import calendars, people
+
     return {
         "openapi": "3.1.0",
         "info": {
@@ -560,6 +564,9 @@ def openapi_document(request):
             ),
         },
         "servers": [{"url": request.build_absolute_uri("/").rstrip("/")}],
-        "paths": paths(),
-        "components": {"schemas": schemas(), "parameters": parameters()},
+        "paths": paths() | people.openapi_paths() | calendars.openapi_paths(),
+        "components": {
+            "schemas": schemas() | people.openapi_schemas(),
+            "parameters": parameters(),
+        },
     }

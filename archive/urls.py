@@ -1,6 +1,6 @@
 from django.urls import path
 
-from archive import api, exports, feeds, views
+from archive import api, calendars, exports, feeds, people, views
 
 app_name = "archive"
 urlpatterns = [
@@ -27,6 +27,22 @@ urlpatterns = [
         feeds.CommitteeMeetingsFeed(),
         name="committee_feed",
     ),
+    # People (archive/people.py) and calendars (archive/calendars.py).
+    path("personer/<slug:slug>/", people.person_detail, name="person"),
+    path("personer/<slug:slug>/feed", people.PersonFeed(), name="person_feed"),
+    path("personer/<slug:slug>/kalender.ics", calendars.person_calendar, name="person_calendar"),
+    path(
+        "kommune/<slug:slug>/kalender.ics",
+        calendars.municipality_calendar,
+        name="municipality_calendar",
+    ),
+    path(
+        "kommune/<slug:municipality>/<slug:slug>/kalender.ics",
+        calendars.committee_calendar,
+        name="committee_calendar",
+    ),
+    path("api/v1/people", people.person_list, name="api_people"),
+    path("api/v1/people/<slug:slug>", people.person_api_detail, name="api_person"),
     # Open data API, read-only; described by api/v1/openapi.json and the page at api/.
     path("api/", api.docs, name="api_docs"),
     path("api/v1/", api.index, name="api_index"),

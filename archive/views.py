@@ -12,10 +12,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from archive import people
 from archive.api import current_source
 from archive.caching import public_page
 from archive.filters import ItemFilter, MeetingFilter, SearchForm
-from archive.models import AgendaItem, Committee, Meeting, Municipality, SourceDocument
+from archive.models import AgendaItem, Attendance, Committee, Meeting, Municipality, SourceDocument
 from archive.search import CONTROL, run_search, year_bars
 from core.casenumbers import parse_case_number
 
@@ -171,7 +172,9 @@ def meeting_list(request):
 def meeting_detail(request, pk):
     meeting = get_object_or_404(
         published_meetings().prefetch_related(
-            Prefetch("items", queryset=AgendaItem.objects.order_by("position"))
+            Prefetch("items", queryset=AgendaItem.objects.order_by("position")),
+            # The lists of people, each linked to the person's page.
+            Prefetch("attendances", queryset=Attendance.objects.select_related("person")),
         ),
         pk=pk,
     )
@@ -296,6 +299,7 @@ def committee_detail(request, municipality, slug):
             "committee": committee,
             "meetings": meetings,
             "search_url": reverse("archive:search") + f"?committee={committee.pk}",
+            "people": people.committee_people(committee),
         },
     )
 
