@@ -404,8 +404,9 @@ class Person(models.Model):
     core/people.py and docs/people.md.
     """
 
+    # Derived from the meetings' lists: it never keeps a municipality from being deleted.
     municipality = models.ForeignKey(
-        Municipality, on_delete=models.PROTECT, related_name="people", verbose_name=_("kommune")
+        Municipality, on_delete=models.CASCADE, related_name="people", verbose_name=_("kommune")
     )
     # As most recently printed, without the party; `name_key` is what names are matched on.
     name = models.CharField(_("navn"), max_length=200)

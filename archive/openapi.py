@@ -551,7 +551,7 @@ def paths():
 
 
 def openapi_document(request):
-    from archive import calendars, people
+    from archive import calendars, people_api
 
     return {
         "openapi": "3.1.0",
@@ -564,9 +564,9 @@ def openapi_document(request):
             ),
         },
         "servers": [{"url": request.build_absolute_uri("/").rstrip("/")}],
-        "paths": paths() | people.openapi_paths() | calendars.openapi_paths(),
+        "paths": paths() | people_api.openapi_paths() | calendars.openapi_paths(),
         "components": {
-            "schemas": schemas() | people.openapi_schemas(),
+            "schemas": schemas() | people_api.openapi_schemas(),
             "parameters": parameters(),
         },
     }

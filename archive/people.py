@@ -6,7 +6,8 @@ person page, its feed and the people API read them.
 attendance agree with the lists it carries (`Meeting.participants`, `Meeting.absent`) and
 re-decides, for every name on them, who is who in the municipality (core/people.py), so
 that the result never depends on the order meetings arrived in. Person rows keep their slug
-for as long as they keep their meetings. See docs/people.md.
+for as long as they keep their meetings. The API is in archive/people_api.py; the rules
+are explained in docs/people.md.
 """
 
 import datetime
@@ -14,29 +15,25 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-import django_filters
 from django.contrib.postgres.search import SearchQuery
 from django.db import connection, transaction
-from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q
-from django.http import Http404, JsonResponse
+from django.db.models import Count, Exists, F, Max, OuterRef, Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from archive import api
 from archive.caching import public_page
 from archive.feeds import FEED_SIZE, ItemFeed
-from archive.models import AgendaItem, Attendance, Meeting, Municipality, Person
+from archive.models import AgendaItem, Attendance, Meeting, Person
 from core.people import Mention, clean_party, cluster, has_letters, name_key, split_party
 
 # pg_advisory_xact_lock(LOCK_NAMESPACE, municipality id): one linking at a time per
 # municipality, so that two concurrent ingests never both create the same new person.
 LOCK_NAMESPACE = 5_307_001
 ITEM_LIMIT = 50  # items naming a person shown on the page and in the API
-MEETING_LIMIT = 500  # meetings listed in a person's API record
-PEOPLE_PAGE_SIZE = 100
 COMMITTEE_PEOPLE = 100
 # Absent beats present beats invited when one person is on a meeting's lists twice:
 # minutes often list every member and then "Afbud: …".
@@ -67,7 +64,15 @@ class Record:
         return Mention(self.meeting, self.date, self.committee, self.party)
 
     def values(self, person_id) -> tuple:
-        return (self.meeting, person_id, self.status, self.position, self.name, self.party)
+        return (
+            self.meeting,
+            person_id,
+            self.status,
+            self.position,
+            self.name,
+            self.party,
+            self.note,
+        )
 
 
 def listed(meeting: Meeting) -> list[Record]:
@@ -125,7 +130,7 @@ def link_meeting(meeting: Meeting) -> None:
         stored = _stored_rows(municipality, keys)
         for key in sorted(keys):
             rows = [row for row in stored if row.key == key]
-            _relink_name(municipality, meeting.pk, key, rows, [r for r in new if r.key == key])
+            _relink_name(municipality, meeting.pk, rows, [r for r in new if r.key == key])
 
 
 def _stored_rows(municipality, keys) -> list[Attendance]:
@@ -154,7 +159,7 @@ def _as_record(row: Attendance) -> Record:
     )
 
 
-def _relink_name(municipality, meeting_id, key, rows, new):
+def _relink_name(municipality, meeting_id, rows, new):
     """One name in one municipality: cluster every mention, keep each person's row for the
     cluster that holds most of its meetings, and store only what changed."""
     kept = [_as_record(row) for row in rows if row.meeting_id != meeting_id]
@@ -250,7 +255,7 @@ def _write_rows(rows, wanted):
 
 
 def _values(row: Attendance) -> tuple:
-    return (row.meeting_id, row.person_id, row.status, row.position, row.name, row.party)
+    return (row.meeting_id, row.person_id, row.status, row.position, row.name, row.party, row.note)
 
 
 def _retire(rows, home, people: set[Person]):
@@ -494,12 +499,11 @@ def committee_people(committee, limit: int = COMMITTEE_PEOPLE) -> list[dict]:
 
 
 def published_person(slug: str) -> Person:
-    """The person, or a 404; a person merged into another is returned as it is (callers
-    redirect)."""
-    person = get_object_or_404(
+    """The person, or a 404. One merged into another is returned as it is: callers follow
+    `merged_into`."""
+    return get_object_or_404(
         Person.objects.select_related("municipality", "merged_into"), slug=slug[:250]
     )
-    return person
 
 
 # --- Pages and feed -------------------------------------------------------------------------
@@ -541,223 +545,3 @@ class PersonFeed(ItemFeed):
             person.get_absolute_url(),
             items=items_naming(person, FEED_SIZE),
         )
-
-
-# --- API ------------------------------------------------------------------------------------
-
-
-class PersonApiFilter(django_filters.FilterSet):
-    municipality = django_filters.ModelChoiceFilter(
-        queryset=Municipality.objects.all(), to_field_name="slug"
-    )
-    committee = django_filters.NumberFilter(method="filter_committee", min_value=1)
-    party = django_filters.CharFilter(method="filter_party", max_length=10)
-    q = django_filters.CharFilter(method="filter_name", max_length=100)
-
-    class Meta:
-        model = Person
-        fields = []
-
-    def filter_committee(self, queryset, name, value):
-        sat = Attendance.objects.filter(
-            person=OuterRef("pk"), meeting__committee_id=value, meeting__published=True
-        )
-        return queryset.filter(Exists(sat))
-
-    def filter_party(self, queryset, name, value):
-        return queryset.filter(party=clean_party(value))
-
-    def filter_name(self, queryset, name, value):
-        return queryset.filter(name_key__contains=name_key(value))
-
-
-def public_people():
-    """People with at least one published meeting, with their counts, in name order."""
-    published = Q(attendances__meeting__published=True)
-
-    def counted(status):
-        return Count("attendances", filter=published & Q(attendances__status=status))
-
-    return (
-        Person.objects.filter(merged_into=None)
-        .select_related("municipality")
-        .annotate(
-            meeting_count=Count("attendances", filter=published),
-            attended=counted(Attendance.Status.PRESENT),
-            missed=counted(Attendance.Status.ABSENT),
-            invited=counted(Attendance.Status.INVITED),
-            first_meeting=Min("attendances__meeting__date", filter=published),
-            last_meeting=Max("attendances__meeting__date", filter=published),
-        )
-        .filter(meeting_count__gt=0)
-        .order_by("municipality__name", "name", "pk")
-    )
-
-
-def person_ref(request, person) -> dict:
-    return {
-        "id": person.slug,
-        "name": person.name,
-        "party": person.party or None,
-        "url": api._abs(request, "api_person", person.slug),
-        "web": api._abs(request, "person", person.slug),
-    }
-
-
-def person_json(request, person) -> dict:
-    return {
-        "type": "Person",
-        **person_ref(request, person),
-        "municipality": api.body_ref(request, person.municipality),
-        "meetings_attended": person.attended,
-        "meetings_missed": person.missed,
-        "meetings_invited": person.invited,
-        "first_meeting": person.first_meeting,
-        "last_meeting": person.last_meeting,
-        "feed": api._abs(request, "person_feed", person.slug),
-        "calendar": api._abs(request, "person_calendar", person.slug),
-        "modified": person.modified,
-    }
-
-
-def person_detail_json(request, person, rows, items) -> dict:
-    summary = summarise(rows)
-    municipality = person.municipality
-    return person_json(request, person) | {
-        "parties": summary.parties,
-        "years": summary.years,
-        "committees": [
-            api.organization_ref(request, c["committee"], municipality)
-            | {key: c[key] for key in ("first", "last", "attended", "missed", "invited")}
-            for c in summary.committees
-        ],
-        "meetings": [
-            api.meeting_ref(request, row.meeting_id, row.meeting.date)
-            | {
-                "kind": row.meeting.kind,
-                "committee": row.meeting.committee.name,
-                "status": row.status,
-                "party": row.party or None,
-            }
-            for row in rows[:MEETING_LIMIT]
-        ],
-        "mentioned_in": [api.item_json(request, item, full=False) for item in items],
-    }
-
-
-@api.api_view
-def person_list(request):
-    params = api.clean_params(request.GET)
-    filterset = api.valid_filterset(PersonApiFilter, params, public_people())
-    data = api.paged(request, filterset.qs, params, PEOPLE_PAGE_SIZE, person_json)
-    return JsonResponse(data, **api.JSON)
-
-
-@api.api_view
-def person_api_detail(request, slug):
-    """A person with their committees, meetings per year and the items that name them."""
-    person = public_people().filter(slug=slug[:250]).first()
-    if person is None:
-        return api.not_found(_("Personen findes ikke."))
-    rows = attendance_of(person)
-    items = items_naming(person)
-    return JsonResponse(person_detail_json(request, person, rows, items), **api.JSON)
-
-
-# --- OpenAPI --------------------------------------------------------------------------------
-
-
-def openapi_schemas() -> dict:
-    """The people endpoints' schemas, merged into archive/openapi.py's document."""
-    from archive import openapi as oa
-
-    counts = {"attended": oa.INTEGER, "missed": oa.INTEGER, "invited": oa.INTEGER}
-    person = {
-        "type": oa.const("Person"),
-        "id": oa.STRING,
-        "name": oa.STRING,
-        "party": oa.nullable(oa.STRING),
-        "url": oa.URI,
-        "web": oa.URI,
-        "municipality": oa.ref("BodyRef"),
-        "meetings_attended": oa.INTEGER,
-        "meetings_missed": oa.INTEGER,
-        "meetings_invited": oa.INTEGER,
-        "first_meeting": oa.DATE,
-        "last_meeting": oa.DATE,
-        "feed": oa.URI,
-        "calendar": oa.URI,
-        "modified": oa.DATETIME,
-    }
-    status = {"type": "string", "enum": [choice.value for choice in Attendance.Status]}
-    kind = {"type": "string", "enum": [choice.value for choice in Meeting.Kind]}
-    committee = {"id": oa.INTEGER, "name": oa.STRING, "url": oa.URI, "web": oa.URI}
-    meeting = {"id": oa.INTEGER, "date": oa.DATE, "url": oa.URI, "web": oa.URI}
-    return {
-        "Person": oa.obj(person),
-        "PersonDetail": oa.obj(
-            person
-            | {
-                "parties": oa.array(
-                    oa.obj({"party": oa.STRING, "first": oa.DATE, "last": oa.DATE})
-                ),
-                "years": oa.array(oa.obj({"year": oa.INTEGER} | counts)),
-                "committees": oa.array(
-                    oa.obj(committee | {"first": oa.DATE, "last": oa.DATE} | counts)
-                ),
-                "meetings": oa.array(
-                    oa.obj(
-                        meeting
-                        | {
-                            "kind": kind,
-                            "committee": oa.STRING,
-                            "status": status,
-                            "party": oa.nullable(oa.STRING),
-                        }
-                    )
-                ),
-                "mentioned_in": oa.array(oa.ref("AgendaItemSummary")),
-            }
-        ),
-        "PersonList": oa.page_of("Person"),
-    }
-
-
-def openapi_paths() -> dict:
-    from archive import openapi as oa
-
-    slug = oa.path_parameter(
-        "slug", oa.STRING, _("Personens id (kortnavn)."), "peter-nielsen-herlev"
-    )
-    return {
-        "/api/v1/people": oa.operation(
-            "API",
-            _("Personer (Person) i referaternes deltagerlister"),
-            _(
-                "Navne matches inden for én kommune; se docs/people.md. Tællingerne gælder "
-                "offentliggjorte møder."
-            ),
-            oa.params("municipality", "committee")
-            + [
-                oa.query_parameter("party", oa.STRING, _("Partibogstav."), "A"),
-                oa.query_parameter("q", oa.STRING, _("Del af navnet."), "nielsen"),
-            ]
-            + oa.params("page", "page_size"),
-            oa.responses("PersonList", "400"),
-        ),
-        "/api/v1/people/{slug}": oa.operation(
-            "API",
-            _("Én person: udvalg, møder pr. år, fremmøde og punkter, der nævner personen"),
-            _("Højst %(meetings)s møder og %(items)s punkter.")
-            % {"meetings": MEETING_LIMIT, "items": ITEM_LIMIT},
-            [slug],
-            oa.responses("PersonDetail", "404"),
-        ),
-        "/personer/{slug}/feed": oa.operation(
-            _("Feeds"),
-            _("Atom-feed med de nyeste punkter, der nævner en person"),
-            "",
-            [slug],
-            oa.responses("", content=oa.ATOM),
-        ),
-    }

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from archive import api, calendars, exports, feeds, people, views
+from archive import api, calendars, exports, feeds, people, people_api, views
 
 app_name = "archive"
 urlpatterns = [
@@ -41,8 +41,8 @@ urlpatterns = [
         calendars.committee_calendar,
         name="committee_calendar",
     ),
-    path("api/v1/people", people.person_list, name="api_people"),
-    path("api/v1/people/<slug:slug>", people.person_api_detail, name="api_person"),
+    path("api/v1/people", people_api.person_list, name="api_people"),
+    path("api/v1/people/<slug:slug>", people_api.person_api_detail, name="api_person"),
     # Open data API, read-only; described by api/v1/openapi.json and the page at api/.
     path("api/", api.docs, name="api_docs"),
     path("api/v1/", api.index, name="api_index"),

@@ -23,7 +23,7 @@ class Migration(migrations.Migration):
                 ('created', models.DateTimeField(auto_now_add=True, verbose_name='oprettet')),
                 ('modified', models.DateTimeField(auto_now=True, verbose_name='ændret')),
                 ('merged_into', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='archive.person', verbose_name='slået sammen med')),
-                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='people', to='archive.municipality', verbose_name='kommune')),
+                ('municipality', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='people', to='archive.municipality', verbose_name='kommune')),
             ],
             options={
                 'verbose_name': 'person',
