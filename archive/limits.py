@@ -42,3 +42,11 @@ MAX_PAGE, MAX_PAGE_SIZE = 1000, 100
 FEED_SIZE = 50
 # Most rows one export gives; narrow the search or the dates to get the rest.
 EXPORT_LIMIT = 10_000
+
+# People (archive/people.py, archive/api/people.py): items naming a person on the page and in
+# the API, meetings in a person's API record, people per API page.
+ITEM_LIMIT = 50
+MEETING_LIMIT = 500
+PEOPLE_PAGE_SIZE = 100
+# Newest meetings in one calendar feed (all upcoming ones are the newest).
+CALENDAR_SIZE = 500

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from archive import exports, feeds, views
+from archive import calendars, exports, feeds, people_views, views
+from archive.api import people as people_api
 from archive.api import views as api
 
 app_name = "archive"
@@ -29,6 +30,22 @@ urlpatterns = [
         feeds.CommitteeMeetingsFeed(),
         name="committee_feed",
     ),
+    # People (archive/people.py) and calendars (archive/calendars.py).
+    path("personer/<slug:slug>/", people_views.person_detail, name="person"),
+    path("personer/<slug:slug>/feed", people_views.PersonFeed(), name="person_feed"),
+    path("personer/<slug:slug>/kalender.ics", calendars.person_calendar, name="person_calendar"),
+    path(
+        "kommune/<slug:slug>/kalender.ics",
+        calendars.municipality_calendar,
+        name="municipality_calendar",
+    ),
+    path(
+        "kommune/<slug:municipality>/<slug:slug>/kalender.ics",
+        calendars.committee_calendar,
+        name="committee_calendar",
+    ),
+    path("api/v1/people", people_api.person_list, name="api_people"),
+    path("api/v1/people/<slug:slug>", people_api.person_api_detail, name="api_person"),
     # Open data API, read-only; described by api/v1/openapi.json and the page at api/.
     path("api/", api.docs, name="api_docs"),
     path("api/v1/", api.index, name="api_index"),

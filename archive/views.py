@@ -12,9 +12,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from archive import people
 from archive.caching import public_page
 from archive.filters import MeetingFilter, SearchForm, clean_params, search_filters
-from archive.models import AgendaItem, Committee, Municipality, SourceDocument
+from archive.models import AgendaItem, Attendance, Committee, Municipality, SourceDocument
 from archive.public import current_source, public_meetings
 from archive.querysets import published
 from archive.search.engine import run_search
@@ -146,7 +147,9 @@ def meeting_detail(request, pk):
     """A meeting with all its items."""
     meeting = get_object_or_404(
         public_meetings().prefetch_related(
-            Prefetch("items", queryset=AgendaItem.objects.order_by("position"))
+            Prefetch("items", queryset=AgendaItem.objects.order_by("position")),
+            # The lists of people, each linked to the person's page.
+            Prefetch("attendances", queryset=Attendance.objects.select_related("person")),
         ),
         pk=pk,
     )
@@ -274,6 +277,7 @@ def committee_detail(request, municipality, slug):
             "committee": committee,
             "meetings": meetings,
             "search_url": reverse("archive:search") + f"?committee={committee.pk}",
+            "people": people.committee_people(committee),
         },
     )
 

@@ -16,6 +16,7 @@ from archive.models import (
     SourceDocument,
     StoredFile,
 )
+from archive.people import link_meeting
 from archive.search.vocabulary import add_to_vocabulary, item_texts
 from core import bodies
 from ingest import bundles, sources
@@ -116,6 +117,7 @@ def _store(parsed, data, replace, uploaded_by):
     meeting.participants = [{"name": p.name, "party": p.party} for p in m.participants]
     meeting.absent = [{"name": p.name, "party": p.party} for p in m.absent]
     meeting.save()
+    link_meeting(meeting)  # its people: a replaced meeting's attendance is replaced too
     source = SourceDocument.objects.create(
         original=data,
         sha256=parsed.sha256,
@@ -335,6 +337,7 @@ def reparse(source: SourceDocument) -> Reparse:
         meeting.participants = [{"name": p.name, "party": p.party} for p in m.participants]
         meeting.absent = [{"name": p.name, "party": p.party} for p in m.absent]
         meeting.save()
+        link_meeting(meeting)
         source.parser_version, source.warnings = PARSER_VERSION, m.warnings
         source.save(update_fields=["parser_version", "warnings"])
     after = [(r.number, r.title, r.outcome, r.decision) for r in rows]

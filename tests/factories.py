@@ -127,6 +127,7 @@ def _frozen() -> list[dict]:
 
 def _build(entry):
     from archive.models import AgendaItem, Attachment
+    from archive.people import link_meeting
     from archive.search.vocabulary import add_to_vocabulary, item_texts
 
     place = municipality(**entry["municipality"])
@@ -145,6 +146,7 @@ def _build(entry):
         for a in entry["attachments"]
     )
     add_to_vocabulary(["\n".join(item_texts(row).values()) for row in rows])
+    link_meeting(held)  # its participants become people, as in ingest.store
     return held
 
 

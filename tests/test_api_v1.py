@@ -18,6 +18,7 @@ from ingest.store import reparse
 pytestmark = pytest.mark.django_db
 
 CASE = "00.00.00-P19-1719-10"
+PERSON = "peter-nielsen-herlev"
 
 
 @pytest.fixture
@@ -106,6 +107,19 @@ def concrete_calls():
         ("/moeder/eksport.csv", "/moeder/eksport.csv?committee=abc", 400),
         ("/moeder/eksport.json", "/moeder/eksport.json?year=2026", 200),
         ("/moeder/eksport.json", "/moeder/eksport.json?modified_since=yesterday", 400),
+        # People and calendars (archive/people.py, archive/calendars.py).
+        ("/api/v1/people", "/api/v1/people?municipality=herlev&party=A", 200),
+        ("/api/v1/people", "/api/v1/people?committee=abc", 400),
+        ("/api/v1/people/{slug}", f"/api/v1/people/{PERSON}", 200),
+        ("/api/v1/people/{slug}", "/api/v1/people/nobody", 404),
+        ("/personer/{slug}/feed", f"/personer/{PERSON}/feed", 200),
+        ("/kommune/{slug}/kalender.ics", f"/kommune/{slug}/kalender.ics", 200),
+        (
+            "/kommune/{municipality}/{committee}/kalender.ics",
+            f"/kommune/{slug}/{cslug}/kalender.ics",
+            200,
+        ),
+        ("/personer/{slug}/kalender.ics", f"/personer/{PERSON}/kalender.ics", 200),
     ]
 
 

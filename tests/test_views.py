@@ -17,7 +17,8 @@ def test_home_lists_latest_meetings_and_coverage(client, seed_archive, django_as
 
 def test_meeting_page(client, all_samples, django_assert_num_queries):
     meeting = Meeting.objects.get(date="2026-03-25")
-    with django_assert_num_queries(3):  # the content version, the meeting, its items
+    # the content version, the meeting, its items, its people
+    with django_assert_num_queries(4):
         html = client.get(meeting.get_absolute_url()).content.decode()
     assert "Onsdag 25. marts 2026 kl. 16:00" in html
     assert "Arly Eskildsen (F)" in html

@@ -10,12 +10,15 @@ from django.utils.translation import gettext as _
 from archive.api.params import DELIMITERS
 from archive.api.schemas import DATE, DATETIME, INTEGER, OUTCOME, STRING, ref, schemas
 from archive.limits import (
+    CALENDAR_SIZE,
     COUNT_CAP,
     ESTIMATE_FROM,
     EXPORT_LIMIT,
     FEED_SIZE,
+    ITEM_LIMIT,
     MAX_PAGE,
     MAX_PAGE_SIZE,
+    MEETING_LIMIT,
 )
 from archive.search.query import SCOPES, SORTS
 
@@ -144,7 +147,7 @@ CSV = {"text/csv": {"schema": {"type": "string"}}}
 
 def paths() -> dict:
     """Every endpoint: the API, the feeds and the exports."""
-    return _api_paths() | _feed_paths() | _export_paths()
+    return _api_paths() | _feed_paths() | _export_paths() | _people_paths() | _calendar_paths()
 
 
 def _api_paths() -> dict:
@@ -333,4 +336,77 @@ def openapi_document(request):
         "servers": [{"url": request.build_absolute_uri("/").rstrip("/")}],
         "paths": paths(),
         "components": {"schemas": schemas(), "parameters": parameters()},
+    }
+
+
+def _people_paths() -> dict:
+    """The people endpoints and a person's feed."""
+    slug = path_parameter("slug", STRING, _("Personens id (kortnavn)."), "peter-nielsen-herlev")
+    return {
+        "/api/v1/people": operation(
+            "API",
+            _("Personer (Person) i referaternes deltagerlister"),
+            _(
+                "Navne matches inden for én kommune; se docs/people.md. Tællingerne gælder "
+                "offentliggjorte møder."
+            ),
+            params("municipality", "committee")
+            + [
+                query_parameter("party", STRING, _("Partibogstav."), "A"),
+                query_parameter("q", STRING, _("Del af navnet."), "nielsen"),
+            ]
+            + params("page", "page_size"),
+            responses("PersonList", "400"),
+        ),
+        "/api/v1/people/{slug}": operation(
+            "API",
+            _("Én person: udvalg, møder pr. år, fremmøde og punkter, der nævner personen"),
+            _("Højst %(meetings)s møder og %(items)s punkter.")
+            % {"meetings": MEETING_LIMIT, "items": ITEM_LIMIT},
+            [slug],
+            responses("PersonDetail", "404"),
+        ),
+        "/personer/{slug}/feed": operation(
+            _("Feeds"),
+            _("Atom-feed med de nyeste punkter, der nævner en person"),
+            "",
+            [slug],
+            responses("", content=ATOM),
+        ),
+    }
+
+
+def _calendar_paths() -> dict:
+    """The iCalendar feeds (archive/calendars.py)."""
+    ics = {"text/calendar": {"schema": {"type": "string"}}}
+    tag = _("Kalendere")
+    municipality = path_parameter("municipality", STRING, _("Kommunens id."), "herning")
+    return {
+        "/kommune/{slug}/kalender.ics": operation(
+            tag,
+            _("iCalendar med kommunens møder"),
+            _("De %(n)s nyeste møder, kommende møder fra dagsordenerne.") % {"n": CALENDAR_SIZE},
+            [path_parameter("slug", STRING, _("Kommunens id."), "herning")],
+            responses("", content=ics),
+        ),
+        "/kommune/{municipality}/{committee}/kalender.ics": operation(
+            tag,
+            _("iCalendar med udvalgets møder"),
+            "",
+            [
+                municipality,
+                path_parameter("committee", STRING, _("Udvalgets kortnavn."), "udvalg"),
+            ],
+            responses("", content=ics),
+        ),
+        "/personer/{slug}/kalender.ics": operation(
+            tag,
+            _("iCalendar med en persons møder"),
+            _(
+                "Møderne på personens lister og de kommende møder i udvalg, personen sad i det "
+                "seneste år."
+            ),
+            [path_parameter("slug", STRING, _("Personens id (kortnavn)."), "peter-nielsen-herlev")],
+            responses("", content=ics),
+        ),
     }

@@ -2,7 +2,7 @@
 allowed), so that tests/test_api_v1.py can check every endpoint's real responses against
 them. Enums come from the models that define them."""
 
-from archive.models import Meeting, Outcome
+from archive.models import Attendance, Meeting, Outcome
 
 REF = "#/components/schemas/"
 
@@ -145,7 +145,7 @@ LEGACY_HIT = obj(
 
 def schemas() -> dict:
     """The document's component schemas: strict objects, every field required."""
-    return _basic_schemas() | _object_schemas() | _list_schemas()
+    return _basic_schemas() | _object_schemas() | _list_schemas() | _people_schemas()
 
 
 def _basic_schemas() -> dict:
@@ -279,3 +279,53 @@ def page_of(name, extra=None):
         }
         | (extra or {})
     )
+
+
+def _people_schemas() -> dict:
+    """The people endpoints (archive/api/people.py)."""
+    counts = {"attended": INTEGER, "missed": INTEGER, "invited": INTEGER}
+    person = {
+        "type": const("Person"),
+        "id": STRING,
+        "name": STRING,
+        "party": nullable(STRING),
+        "url": URI,
+        "web": URI,
+        "municipality": ref("BodyRef"),
+        "meetings_attended": INTEGER,
+        "meetings_missed": INTEGER,
+        "meetings_invited": INTEGER,
+        "first_meeting": DATE,
+        "last_meeting": DATE,
+        "feed": URI,
+        "calendar": URI,
+        "modified": DATETIME,
+    }
+    status = {"type": "string", "enum": [choice.value for choice in Attendance.Status]}
+    kind = {"type": "string", "enum": [choice.value for choice in Meeting.Kind]}
+    committee = {"id": INTEGER, "name": STRING, "url": URI, "web": URI}
+    meeting = {"id": INTEGER, "date": DATE, "url": URI, "web": URI}
+    return {
+        "Person": obj(person),
+        "PersonDetail": obj(
+            person
+            | {
+                "parties": array(obj({"party": STRING, "first": DATE, "last": DATE})),
+                "years": array(obj({"year": INTEGER} | counts)),
+                "committees": array(obj(committee | {"first": DATE, "last": DATE} | counts)),
+                "meetings": array(
+                    obj(
+                        meeting
+                        | {
+                            "kind": kind,
+                            "committee": STRING,
+                            "status": status,
+                            "party": nullable(STRING),
+                        }
+                    )
+                ),
+                "mentioned_in": array(ref("AgendaItemSummary")),
+            }
+        ),
+        "PersonList": page_of("Person"),
+    }

@@ -16,6 +16,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         ensure_database()
         call_command("migrate", interactive=False, verbosity=0)
+        call_command("link_people", missing=True, verbosity=0)
         samples = Path(settings.BASE_DIR) / "samples"
         if samples.is_dir():
             call_command("ingest", str(samples))
