@@ -35,6 +35,7 @@ class Subscription(models.Model):
         SEARCH = "search", _("søgning")
         CASE = "case", _("sag")
         COMMITTEE = "committee", _("udvalg")
+        PERSON = "person", _("person")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("afventer bekræftelse")

@@ -16,7 +16,8 @@ from django.utils.translation import gettext as _
 
 from alerts.models import Subscription
 from archive.filters import ItemFilter, SearchForm
-from archive.models import AgendaItem, Committee, Outcome
+from archive.models import AgendaItem, Committee, Outcome, Person
+from archive.people import naming
 from core.casenumbers import parse_case_number
 
 SEARCH_PARAMS = (
@@ -55,7 +56,8 @@ class Target:
 
 
 def from_params(data) -> Target:
-    """The target named by `follow` (search, case or committee) and its parameters."""
+    """The target named by `follow` (search, case, committee or person) and its
+    parameters."""
     kind = data.get("follow", "")
     if kind == Subscription.Kind.SEARCH:
         return _search(data)
@@ -63,6 +65,8 @@ def from_params(data) -> Target:
         return _case(data.get("case", ""))
     if kind == Subscription.Kind.COMMITTEE:
         return _committee(data.get("committee", ""))
+    if kind == Subscription.Kind.PERSON:
+        return _person(data.get("person", ""))
     raise InvalidTarget(_("Der er ikke angivet noget at følge."))
 
 
@@ -137,6 +141,17 @@ def _committee(pk: str) -> Target:
     return Target(Subscription.Kind.COMMITTEE, {"committee": committee.pk}, label)
 
 
+def _person(slug: str) -> Target:
+    person = Person.objects.select_related("municipality").filter(slug=str(slug)[:250]).first()
+    if person is None or person.merged_into_id:
+        raise InvalidTarget(_("Personen findes ikke i arkivet."))
+    label = _("Når referaterne nævner %(name)s, %(municipality)s") % {
+        "name": person.name,
+        "municipality": person.municipality.name,
+    }
+    return Target(Subscription.Kind.PERSON, {"person": person.slug}, label)
+
+
 def follow_query(subscription_or_target) -> str:
     """The query string of the follow page for this target (to subscribe again)."""
     params = {"follow": subscription_or_target.kind} | subscription_or_target.params
@@ -151,6 +166,8 @@ def page_url(subscription) -> str:
     if subscription.kind == Subscription.Kind.COMMITTEE:
         committee = Committee.objects.select_related("municipality").filter(pk=params["committee"])
         return committee[0].get_absolute_url() if committee else reverse("archive:home")
+    if subscription.kind == Subscription.Kind.PERSON:
+        return reverse("archive:person", args=[params["person"]])
     return reverse("archive:search") + "?" + urlencode(params | {"sort": "date"})
 
 
@@ -161,6 +178,12 @@ def matching(subscription, items):
         return items.filter(case_number_normalized=params["case"])
     if subscription.kind == Subscription.Kind.COMMITTEE:
         return items.filter(committee_id=params["committee"])
+    if subscription.kind == Subscription.Kind.PERSON:
+        # What the person's page and feed list: the items whose minutes name them.
+        person = Person.objects.filter(slug=params["person"]).first()
+        if person is None:
+            return items.none()
+        return items.filter(pk__in=naming(person).values("pk"))
     filterset = ItemFilter(params, queryset=items)
     if not filterset.is_valid():
         # A municipality or committee removed from the archive since: nothing matches.

@@ -718,3 +718,61 @@ def test_what_people_type_is_escaped_in_html_and_kept_in_text(client, smtp):
     assert subject(message) == 'Bekræft: Søgningen »"unge & ældre" <b>«'
     assert 'om: Søgningen »"unge & ældre" <b>«.' in support.text_of(message)
     assert "Søgningen »&quot;unge &amp; ældre&quot; &lt;b&gt;«" in support.html_of(message)
+
+
+# --- Following a person ---------------------------------------------------------------------
+
+PERSON_MINUTES = """REFERAT Økonomiudvalget d. {day}-06-2026
+
+Mødedato Onsdag d. {day}. juni 2026 kl. 16:00
+
+Mødested Rådhuset
+
+Deltagere: Jens Hansen (A), Lise Holm (V)
+
+Punkt 1: Godkendelse af dagsorden
+
+Beslutning
+
+Godkendt.
+
+Punkt 2: {title}
+
+Beslutning
+
+{decision}
+"""
+
+
+def person_minutes(day, title, decision) -> bytes:
+    return PERSON_MINUTES.format(day=day, title=title, decision=decision).encode()
+
+
+def test_a_person_follower_gets_the_items_that_name_the_person(client, smtp):
+    from archive.models import Person
+
+    ingest_bytes(
+        person_minutes(3, "Budget 2027", "Godkendt."),
+        file_name="oeu-3.txt",
+        municipality="Herning Kommune",
+    )
+    jens = Person.objects.get(name="Jens Hansen")
+    page = client.get(reverse("archive:person", args=[jens.slug])).content.decode()
+    assert f"/foelg/?follow=person&amp;person={jens.slug}" in page
+    subscribe(client, smtp, ANNA, follow="person", person=jens.slug)
+
+    ingest_bytes(
+        person_minutes(10, "Ny cykelsti", "Godkendt. Jens Hansen (A) stemte imod."),
+        file_name="oeu-10.txt",
+        municipality="Herning Kommune",
+    )
+    assert send_alerts() == 0
+    [digest] = digests(smtp, ANNA)
+    assert titles(digest) == ["Ny cykelsti"]  # not "Godkendelse af dagsorden": no name there
+    assert send_alerts() == 0
+    assert len(digests(smtp, ANNA)) == 1
+
+
+def test_following_an_unknown_person_is_refused_clearly(client):
+    response = client.get("/foelg/", {"follow": "person", "person": "ingen-saadan"})
+    assert "Personen findes ikke i arkivet." in response.content.decode()
