@@ -42,3 +42,8 @@ MAX_PAGE, MAX_PAGE_SIZE = 1000, 100
 FEED_SIZE = 50
 # Most rows one export gives; narrow the search or the dates to get the rest.
 EXPORT_LIMIT = 10_000
+
+# The bilag's text an item carries for search (AgendaItem.attachment_text): the first
+# 200,000 characters of its bilag, in their order. A tsvector holds at most 1 MB, and the
+# column is re-parsed whenever the item's row is written.
+ATTACHMENT_TEXT_CHARS = 200_000
