@@ -6,7 +6,7 @@ generated search vector can only read its own row. `refresh_attachment_text` is 
 called by the job when a file's text arrives, and by the store when items are written anew.
 """
 
-from archive import limits
+from archive import limits, versions
 from archive.models import AgendaItem, Attachment
 
 
@@ -43,6 +43,8 @@ def refresh_attachment_text(item_ids) -> int:
             .exclude(attachment_text=text)
             .update(attachment_text=text)
         )
+    if changed:
+        versions.changed()  # update() sends no signal, and cached searches must go
     return changed
 
 
