@@ -438,6 +438,7 @@ class Attachment(models.Model):
     )
     # An editor's upload in the admin (not from the export): kept on its item's position
     # when the document is re-parsed.
+    uploaded = models.BooleanField(_("tilføjet i admin"), default=False, db_default=False)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

@@ -170,6 +170,7 @@ def add_to_item(item: AgendaItem, name: str, data: bytes, *, user) -> tuple[Atta
         name=name[:300],
         role=Attachment.Role.BILAG,
         file=file,
+        uploaded=True,
         uploaded_by=user,
     )
     if not created:

@@ -300,7 +300,7 @@ def relink_attachments(source, rows, parsed, uploaded=None):
         names.setdefault(attachment.name[:300], by_position.get(position))
         stems.setdefault(sources.stem_key(attachment.name), by_position.get(position))
     for link in source.attachments.all():
-        if link.uploaded_by_id is not None:
+        if link.uploaded:
             # An editor's file is not in the original: it stays on its item's position.
             link.item = by_position.get(uploaded.get(link.pk))
         else:
@@ -345,7 +345,7 @@ def reparse(source: SourceDocument) -> Reparse:
     with transaction.atomic():
         Meeting.objects.select_for_update().filter(pk=meeting.pk).first()
         uploaded = dict(
-            source.attachments.filter(uploaded_by__isnull=False, item__isnull=False).values_list(
+            source.attachments.filter(uploaded=True, item__isnull=False).values_list(
                 "pk", "item__position"
             )
         )

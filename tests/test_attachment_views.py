@@ -182,3 +182,25 @@ def test_the_search_form_and_the_openapi_document_offer_the_attachments_scope(cl
     scope = document["components"]["parameters"]["scope"]["schema"]
     assert scope == {"type": "string", "enum": ["all", "decisions", "titles", "attachments"]}
     assert client.get("/api/v1/search", {"q": "x", "scope": "bilag"}).status_code == 400
+
+
+@pytest.mark.django_db
+def test_an_editor_s_bilag_stays_on_its_item_through_a_reparse():
+    from ingest import attachments, sources, store
+    from ingest.readers import attachment as reader
+
+    publication = FIXTURES / "esdh" / "sbsys-publication-ballerup-2013-05-15.zip"
+    (parsed,) = sources.read(sources.discover([publication])[0], municipality="Ballerup")
+    stored_ = store.store(parsed, parsed.original)
+    item = stored_.meeting.items.get(number=3)
+    link, new = attachments.add_to_item(item, "Ekstra notat.pdf", PDF, user=None)
+    assert new is True
+    assert attachments.save_text(link.file_id, reader.read_text_layer(PDF)) == "layer"
+    item.refresh_from_db()
+    assert item.attachment_text.startswith("Ekstra notat.pdf\n\nSOCIAL, SUNDHED OG BESKÆFTIGELSE")
+
+    store.reparse(stored_.source)
+    link.refresh_from_db()
+    assert (link.item.number, link.item.title) == (3, item.title)
+    assert link.item.pk != item.pk  # the items were written anew ...
+    assert link.item.attachment_text == item.attachment_text  # ... and got the text again

@@ -52,6 +52,11 @@ class Migration(migrations.Migration):
         ),
         migrations.AddField(
             model_name="attachment",
+            name="uploaded",
+            field=models.BooleanField(db_default=False, default=False, verbose_name="tilføjet i admin"),
+        ),
+        migrations.AddField(
+            model_name="attachment",
             name="uploaded_by",
             field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name="+", to=settings.AUTH_USER_MODEL, verbose_name="tilføjet af"),
         ),
