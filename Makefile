@@ -15,7 +15,7 @@ else
 WITH_DB :=
 endif
 
-.PHONY: run serve test ingest alerts loadtest lint format bootstrap browser shell superuser backup restore clean-db help
+.PHONY: run serve test ingest alerts loadtest lint format bootstrap browser ocr shell superuser backup restore clean-db help
 
 help:
 	@echo "make run    – start arkivet på http://$(HOST):$(PORT) med eksempelreferaterne (og jobkøen)"
@@ -59,10 +59,24 @@ browser: $(STAMP)
 	    $(BIN)/python -m playwright install chromium; \
 	fi
 
+# Text recognition of scanned bilag (docs/attachments.md): Tesseract with its Danish model, and
+# pdftoppm (poppler-utils) to render pages. Debian's packages when we may install them (root
+# with apt-get); otherwise the archive works without OCR and says so on the pages concerned.
+OCR_PACKAGES := tesseract-ocr tesseract-ocr-dan poppler-utils
+ocr:
+	@if command -v tesseract >/dev/null && command -v pdftoppm >/dev/null \
+	    && tesseract --list-langs 2>/dev/null | grep -qx dan; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installerer tekstgenkendelse (Tesseract, dansk, poppler-utils) til bilagene ..."; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(OCR_PACKAGES) >/dev/null; \
+	else \
+	    echo "Tekstgenkendelse mangler: installér $(OCR_PACKAGES) (testene af OCR fejler uden)."; \
+	fi
+
 # REDIS_URL is unset for the tests: they clear the cache between tests, never a shared one.
 # DATABASE_REPLICA_URLS too: a test reads a replica only when it names its alias
 # (tests/test_replica.py starts a real one); Django refuses any other test's reads there.
-test: $(STAMP) browser
+test: $(STAMP) browser ocr
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports --no-cache

@@ -70,6 +70,7 @@ class SearchForm(forms.Form):
             ("all", _("Al tekst")),
             ("decisions", _("Kun beslutninger")),
             ("titles", _("Kun titler")),
+            ("attachments", _("Kun bilag")),
         ],
         label=_("Søg i"),
     )

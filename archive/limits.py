@@ -50,3 +50,7 @@ MEETING_LIMIT = 500
 PEOPLE_PAGE_SIZE = 100
 # Newest meetings in one calendar feed (all upcoming ones are the newest).
 CALENDAR_SIZE = 500
+# The bilag's text an item carries for search (AgendaItem.attachment_text): the first
+# 200,000 characters of its bilag, in their order. A tsvector holds at most 1 MB, and the
+# column is re-parsed whenever the item's row is written.
+ATTACHMENT_TEXT_CHARS = 200_000

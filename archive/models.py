@@ -228,8 +228,12 @@ class AgendaItem(models.Model):
     )
     decision_parts = models.JSONField(_("delbeslutninger"), default=list, blank=True)
     references = models.JSONField(_("henvisninger"), default=list, blank=True)
-    # Stored, weighted vectors (A title, B decision and summary, C the rest); one per search
-    # scope so each has its own GIN index.
+    # The text of the item's bilag (names, then pages), filled by the background job that
+    # reads them (docs/attachments.md) and cut at limits.ATTACHMENT_TEXT_CHARS: a generated
+    # column can only read its own row. Empty for closed items.
+    attachment_text = models.TextField(_("bilagenes tekst"), blank=True, default="", db_default="")
+    # Stored, weighted vectors (A title, B decision and summary, C the rest, D the bilag's
+    # text); one per search scope so each has its own GIN index.
     search_vector = models.GeneratedField(
         expression=_vector("title", weight="A")
         + _vector("decision", "summary", weight="B")
@@ -242,7 +246,13 @@ class AgendaItem(models.Model):
             Cast("other_sections", models.TextField()),
             Cast("attachments", models.TextField()),
             weight="C",
-        ),
+        )
+        + _vector("attachment_text", weight="D"),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
+    attachment_vector = models.GeneratedField(
+        expression=_vector("attachment_text", weight="D"),
         output_field=SearchVectorField(),
         db_persist=True,
     )
@@ -272,6 +282,7 @@ class AgendaItem(models.Model):
             GinIndex(fields=["search_vector"], name="item_search_vector_idx"),
             GinIndex(fields=["title_vector"], name="item_title_vector_idx"),
             GinIndex(fields=["decision_vector"], name="item_decision_vector_idx"),
+            GinIndex(fields=["attachment_vector"], name="item_attachment_vector_idx"),
             # varchar_pattern_ops so that a journal-number prefix (LIKE '15.00.00%') uses it.
             models.Index(
                 fields=["case_number_normalized"],
@@ -330,6 +341,10 @@ class StoredFile(models.Model):
     text_status = models.CharField(
         _("tekst"), max_length=20, choices=Text.choices, default=Text.PENDING
     )
+    # Why the text is missing or partial: the reason a file failed, or that OCR is not
+    # installed ("tekst ikke genkendt"). Danish first, as every message.
+    text_note = models.TextField(_("bemærkning om teksten"), blank=True, default="", db_default="")
+    text_read = models.DateTimeField(_("tekst læst"), null=True, blank=True)
     created = models.DateTimeField(_("oprettet"), auto_now_add=True)
 
     class Meta:
@@ -339,6 +354,47 @@ class StoredFile(models.Model):
 
     def __str__(self):
         return self.sha256[:12]
+
+    @property
+    def recognised(self) -> bool:
+        """The text (or some of it) was recognised from images (OCR), not read."""
+        return self.text_status == self.Text.OCR
+
+    @property
+    def is_pdf(self) -> bool:
+        return self.content_type == "application/pdf"
+
+
+class AttachmentPage(models.Model):
+    """The text of one page of a stored file, so that a search hit can name the page.
+
+    A Word file has no pages of its own: its text is page 1."""
+
+    file = models.ForeignKey(
+        StoredFile, on_delete=models.CASCADE, related_name="pages", verbose_name=_("fil")
+    )
+    number = models.PositiveIntegerField(_("side"))
+    text = models.TextField(_("tekst"), blank=True)
+    ocr = models.BooleanField(_("tekstgenkendt (OCR)"), default=False)
+    search_vector = models.GeneratedField(
+        expression=_vector("text", weight="D"),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
+
+    class Meta:
+        verbose_name = _("side")
+        verbose_name_plural = _("sider")
+        ordering = ["file", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["file", "number"], name="attachmentpage_file_number_uniq"
+            )
+        ]
+        indexes = [GinIndex(fields=["search_vector"], name="attachmentpage_vector_idx")]
+
+    def __str__(self):
+        return f"{self.file} s. {self.number}"
 
 
 class Attachment(models.Model):
@@ -379,6 +435,17 @@ class Attachment(models.Model):
         blank=True,
         related_name="attachments",
         verbose_name=_("fil"),
+    )
+    # An editor's upload in the admin (not from the export): kept on its item's position
+    # when the document is re-parsed.
+    uploaded = models.BooleanField(_("tilføjet i admin"), default=False, db_default=False)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("tilføjet af"),
     )
 
     class Meta:

@@ -134,4 +134,6 @@ class AgendaItemManager(models.Manager.from_queryset(AgendaItemQuerySet)):
     def get_queryset(self):
         # The vectors are for PostgreSQL to search in. Read into Python they only cost: several
         # kB of text per item, fetched from TOAST and parsed, on every page that shows items.
-        return super().get_queryset().defer("search_vector", "title_vector", "decision_vector")
+        # The bilag's text (up to 200,000 characters) is for the index alone, too.
+        vectors = ("search_vector", "title_vector", "decision_vector", "attachment_vector")
+        return super().get_queryset().defer(*vectors, "attachment_text")

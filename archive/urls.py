@@ -19,6 +19,8 @@ urlpatterns = [
     path("moeder/<int:pk>/", views.meeting_detail, name="meeting"),
     path("moeder/<int:pk>/original", views.meeting_original, name="meeting_original"),
     path("moeder/<int:meeting_id>/punkt/<int:position>/", views.item_detail, name="item"),
+    # A bilag's bytes; "#page=N" after it opens a PDF at the page a search hit names.
+    path("bilag/<int:pk>/fil", views.attachment_file, name="attachment_file"),
     # A case number may contain "/", so its feed is matched before the page.
     path("sag/<path:case_number>/feed", feeds.CaseFeed(), name="case_feed"),
     path("sag/<path:case_number>/", views.case_detail, name="case"),

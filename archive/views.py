@@ -1,5 +1,7 @@
 """Thin views: read the request, call one query, render."""
 
+import mimetypes
+import re
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
@@ -8,11 +10,13 @@ from django.db.models import Count, Max, Min, Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import condition, require_GET
 
 from archive import people
+from archive.attachments import files_of, public_attachments
 from archive.caching import public_page
 from archive.filters import MeetingFilter, SearchForm, clean_params, search_filters
 from archive.models import AgendaItem, Attendance, Committee, Municipality, SourceDocument
@@ -197,17 +201,64 @@ def item_detail(request, meeting_id, position):
             meeting_id=meeting_id, position__in=[position - 1, position + 1]
         ).values("position", "number", "title")
     }
+    files = files_of(item)
+    listed = {link.name for link in files}
     return render(
         request,
         "archive/item_detail.html",
         {
             "item": item,
+            "files": files,
+            # Bilag the text names with no file or link behind them (a PDF's "Bilag" list).
+            "names_only": [name for name in item.attachments if name not in listed],
             "history": history,
             "previous": neighbours.get(position - 1),
             "next": neighbours.get(position + 1),
             "references": _resolve_references(item),
         },
     )
+
+
+# Served as they are: types a browser shows without running anything of the file's own. Any
+# other type is a download, and one a browser could run (HTML, SVG, XML) goes as bytes.
+INLINE_TYPES = {"application/pdf"}
+ACTIVE_TYPES = re.compile(r"html|xml|svg|javascript|ecmascript", re.I)
+UNSAFE_NAME = re.compile(r'[\x00-\x1f\x7f/\\"]+')
+
+
+def _file_etag(request, pk):
+    sha256 = public_attachments().filter(pk=pk).values_list("file__sha256", flat=True).first()
+    return f'"{sha256}"' if sha256 else None
+
+
+@require_GET
+@condition(etag_func=_file_etag)
+def attachment_file(request, pk):
+    """A bilag's bytes with its type and name, for public meetings and open items only;
+    its SHA-256 is the ETag (a repeat visit gets 304 Not Modified)."""
+    link = get_object_or_404(public_attachments().select_related("file"), pk=pk)
+    file = link.file
+    kind = file.content_type or "application/octet-stream"
+    if ACTIVE_TYPES.search(kind):
+        kind = "application/octet-stream"
+    response = HttpResponse(bytes(file.data), content_type=kind)
+    response["Content-Disposition"] = content_disposition_header(
+        kind not in INLINE_TYPES, download_name(link.name, kind)
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    # Revalidated every time (the ETag makes that cheap): a meeting withdrawn from the
+    # public must not stay in a cache.
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+def download_name(name: str, content_type: str) -> str:
+    """The file name to save a bilag under: its name without path or control characters,
+    with the type's extension when the name has none ("Test igen" -> "Test igen.pdf")."""
+    name = " ".join(UNSAFE_NAME.sub(" ", name).split())[:200] or "bilag"
+    if mimetypes.guess_type(name.lower())[0] is None:
+        name += mimetypes.guess_extension(content_type) or ""
+    return name
 
 
 def _resolve_references(item):

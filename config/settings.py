@@ -295,6 +295,17 @@ JOBS_STALLED_SECONDS = int(os.environ.get("JOBS_STALLED_SECONDS", "60"))
 # Succeeded jobs are deleted after this many hours.
 JOBS_KEEP_HOURS = int(os.environ.get("JOBS_KEEP_HOURS", str(7 * 24)))
 
+# --- Attachments' text and OCR (docs/attachments.md) ----------------------------------------
+# Reading one file's text layer runs in a child process under these limits; past them the
+# file is `failed` with the reason. Scanned pages are recognised with Tesseract in these
+# languages ("dan", or e.g. "dan+eng"), at most OCR_MAX_PAGES pages a file, each page
+# given OCR_PAGE_SECONDS to render and as long to recognise.
+ATTACHMENT_READ_SECONDS = int(os.environ.get("ATTACHMENT_READ_SECONDS", "300"))
+ATTACHMENT_MEMORY_MB = int(os.environ.get("ATTACHMENT_MEMORY_MB", "1536"))
+OCR_LANGUAGES = os.environ.get("OCR_LANGUAGES", "dan")
+OCR_MAX_PAGES = int(os.environ.get("OCR_MAX_PAGES", "100"))
+OCR_PAGE_SECONDS = int(os.environ.get("OCR_PAGE_SECONDS", "60"))
+
 # --- E-mail alerts (docs/alerts.md) ---------------------------------------------------------
 # When the digests are built and sent: a cron line, in UTC (default 06:00 UTC = 07:00 or
 # 08:00 in Copenhagen). Followed cases are also sent right after an ingest.

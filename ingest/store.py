@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 
+from archive.attachments import items_with_read_files, refresh_attachment_text
 from archive.models import (
     AgendaItem,
     Attachment,
@@ -19,7 +20,7 @@ from archive.models import (
 from archive.people import link_meeting
 from archive.search.vocabulary import add_to_vocabulary, item_texts
 from core import bodies
-from ingest import bundles, sources
+from ingest import bundles, sources, tasks
 from ingest.errors import IngestError
 from ingest.parsed import ParsedDocument
 from ingest.pipeline import PARSER_VERSION, parse_document
@@ -154,7 +155,9 @@ def link_parents(rows: list[AgendaItem], parsed: ParsedDocument):
 
 
 def store_attachments(meeting, source, rows, parsed: ParsedDocument):
-    """Every file the document carries or names, each stored once by its content."""
+    """Every file the document carries or names, each stored once by its content. New files
+    get a job that reads their text once this transaction commits; items whose files were
+    read before (the same bilag in another meeting) get that text at once."""
     by_position = {row.position: row for row in rows}
     links = []
     for index, (position, attachment) in enumerate(parsed.all_files()):
@@ -172,9 +175,17 @@ def store_attachments(meeting, source, rows, parsed: ParsedDocument):
             )
         )
     Attachment.objects.bulk_create(links)
+    # New files, and any whose text an earlier job has not read yet (a second job for one
+    # finds it read and does nothing).
+    pending = StoredFile.Text.PENDING
+    tasks.read_later(
+        link.file_id for link in links if link.file and link.file.text_status == pending
+    )
+    refresh_attachment_text(items_with_read_files(row.pk for row in rows))
 
 
 def stored_file(attachment) -> StoredFile | None:
+    """The StoredFile of an attachment's bytes, once per content; None without bytes."""
     if attachment.data is None:
         return None
     file, _ = StoredFile.objects.get_or_create(
@@ -278,20 +289,27 @@ def item_rows(meeting: Meeting, parsed: ParsedDocument) -> list[AgendaItem]:
     return rows
 
 
-def relink_attachments(source, rows, parsed):
+def relink_attachments(source, rows, parsed, uploaded=None):
     """After a re-parse: the source's stored files go to the new items of the same names.
 
     A re-parse reads the original again; files that came with an export are kept as they
-    were stored, so only the link to the item is renewed."""
+    were stored, so only the link to the item is renewed. `uploaded`: {attachment id: item
+    position} of the editors' files, read before the old items went."""
+    uploaded = uploaded or {}
     by_position = {row.position: row for row in rows}
     names, stems = {}, {}
     for position, attachment in parsed.all_files():
         names.setdefault(attachment.name[:300], by_position.get(position))
         stems.setdefault(sources.stem_key(attachment.name), by_position.get(position))
     for link in source.attachments.all():
-        # A rendition kept beside a bilag ("<title>.pdf") follows the bilag's item.
-        link.item = names.get(link.name, stems.get(sources.stem_key(link.name)))
+        if link.uploaded:
+            # An editor's file is not in the original: it stays on its item's position.
+            link.item = by_position.get(uploaded.get(link.pk))
+        else:
+            # A rendition kept beside a bilag ("<title>.pdf") follows the bilag's item.
+            link.item = names.get(link.name, stems.get(sources.stem_key(link.name)))
         link.save(update_fields=["item"])
+    refresh_attachment_text(items_with_read_files(row.pk for row in rows))
 
 
 def reparsed(source: SourceDocument, meeting: Meeting) -> ParsedDocument:
@@ -328,10 +346,15 @@ def reparse(source: SourceDocument) -> Reparse:
         return Reparse(source, False, len(before), len(before), error.message)
     with transaction.atomic():
         Meeting.objects.select_for_update().filter(pk=meeting.pk).first()
+        uploaded = dict(
+            source.attachments.filter(uploaded=True, item__isnull=False).values_list(
+                "pk", "item__position"
+            )
+        )
         meeting.items.all().delete()
         rows = AgendaItem.objects.bulk_create(item_rows(meeting, parsed))
         link_parents(rows, parsed)
-        relink_attachments(source, rows, parsed)
+        relink_attachments(source, rows, parsed, uploaded)
         m = parsed.meeting
         meeting.kind, meeting.start_time, meeting.location = m.kind, m.time, m.location[:300]
         meeting.participants = [{"name": p.name, "party": p.party} for p in m.participants]

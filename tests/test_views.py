@@ -38,7 +38,7 @@ def test_item_page_with_history_neighbours_and_references(
     client, seed_archive, django_assert_num_queries
 ):
     item = AgendaItem.objects.get(number=50, meeting_date__year=2025)
-    with django_assert_num_queries(5):  # the content version and four for the page
+    with django_assert_num_queries(6):  # the content version and five for the page (its files)
         html = client.get(item.get_absolute_url()).content.decode()
     assert "Indstillingen er tiltrådt." in html
     assert "Punkt 68, Beskæftigelsesudvalget, 2024-10-22" in html  # a reference not in the archive

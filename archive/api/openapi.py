@@ -68,7 +68,7 @@ def parameters():
         "scope": query_parameter(
             "scope",
             {"type": "string", "enum": list(SCOPES)},
-            _("Søg i al tekst, kun beslutninger eller kun titler."),
+            _("Søg i al tekst, kun beslutninger, kun titler eller kun bilagenes tekst."),
         ),
         "sort": query_parameter(
             "sort",

@@ -216,7 +216,21 @@ def _object_schemas() -> dict:
         "MeetingWithItems": obj(MEETING | {"items": array(ref("AgendaItem"))}),
         "AgendaItemSummary": obj(ITEM_SUMMARY),
         "AgendaItem": obj(ITEM),
-        "SearchHit": obj(ITEM_SUMMARY | {"snippet": STRING, "snippet_html": STRING}),
+        "SearchHit": obj(
+            ITEM_SUMMARY
+            | {"snippet": STRING, "snippet_html": STRING, "attachment": nullable(ref("BilagHit"))}
+        ),
+        # The page of a bilag that matched: the file's link opens a PDF at that page.
+        "BilagHit": obj(
+            {
+                "name": STRING,
+                "page": nullable(INTEGER),
+                "url": URI,
+                "recognised": BOOLEAN,
+                "snippet": STRING,
+                "snippet_html": STRING,
+            }
+        ),
         "Case": obj(
             {
                 "type": const("Case"),

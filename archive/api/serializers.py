@@ -219,6 +219,21 @@ def search_hit(request, item):
     return item_json(request, item, full=False) | {
         "snippet": item.best_plain,
         "snippet_html": str(item.best_snippet),
+        "attachment": bilag_hit(request, item.attachment_hit),
+    }
+
+
+def bilag_hit(request, hit: dict | None) -> dict | None:
+    """The bilag page a hit matched in (archive.search.snippets), or None."""
+    if hit is None:
+        return None
+    return {
+        "name": hit["name"],
+        "page": hit["page"],
+        "url": request.build_absolute_uri(hit["url"]),
+        "recognised": hit["ocr"],
+        "snippet": hit["plain"],
+        "snippet_html": str(hit["snippet"]),
     }
 
 

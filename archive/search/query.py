@@ -14,7 +14,12 @@ from archive.search.vocabulary import stems_of, words
 from core.casenumbers import normalize_query, parse_case_number
 
 CONFIG = "danish"
-SCOPES = {"all": "search_vector", "decisions": "decision_vector", "titles": "title_vector"}
+SCOPES = {
+    "all": "search_vector",
+    "decisions": "decision_vector",
+    "titles": "title_vector",
+    "attachments": "attachment_vector",
+}
 SORTS = ("relevance", "date")
 # Highlight markers: private-use characters that normalised documents never contain. The
 # text is escaped first and only then are they turned into <mark> (archive.search.snippets).

@@ -47,3 +47,18 @@ def outcome_label(code):
     from archive.models import Outcome
 
     return dict(Outcome.choices).get(code, code)
+
+
+FILE_KINDS = {
+    "application/pdf": "PDF",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "Word",
+    "application/msword": "Word (.doc)",
+}
+
+
+@register.filter
+def file_kind(content_type):
+    """A file's type as a reader names it: "PDF", "Word", else the type's own subtype."""
+    if not content_type:
+        return _("fil")
+    return FILE_KINDS.get(content_type) or content_type.rsplit("/", 1)[-1].upper()[:12]

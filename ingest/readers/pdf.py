@@ -22,6 +22,7 @@ geometric:
 import io
 import logging
 import re
+import zlib
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from statistics import median
@@ -123,16 +124,22 @@ class Line:
 def extract_pdf(data: bytes) -> tuple[str, list[str]]:
     """Extract structured text from PDF bytes; return (text, warnings).
 
-    Raises IngestError for a damaged or truncated PDF, one that needs a password, and one
-    without a text layer (scanned). No other exception type escapes.
+    Read as leniently as pdftotext: bytes after the last %%EOF marker (zeros, mail-system
+    garbage) are ignored, and a damaged cross-reference table is rebuilt by scanning the
+    objects. Raises IngestError for a truncated PDF (no %%EOF at all), one that needs a
+    password, one whose streams inflate past INFLATED_LIMIT (a decompression bomb), and
+    one without a text layer (scanned). No other exception type escapes.
     """
     if b"%PDF-" not in data[:1024]:
         raise IngestError("Filen er ikke en PDF (the file is not a PDF).")
-    if b"%%EOF" not in data[-2048:]:
+    end = data.rfind(b"%%EOF")
+    if end < 0:
         raise IngestError(
             "PDF'en er afkortet eller beskadiget: slutmarkøren mangler "
             "(the PDF is truncated or damaged: no end-of-file marker)."
         )
+    data = data[: end + 5] + b"\n"
+    _check_inflated_size(data)
     warnings: list[str] = []
     try:
         pages = _read_pages(data, warnings)
@@ -143,6 +150,57 @@ def extract_pdf(data: bytes) -> tuple[str, list[str]]:
     except Exception as exc:  # pdfminer raises many unrelated types for broken files
         raise _read_error(exc) from exc
     return "\n\n".join(blocks) + "\n", warnings
+
+
+# Decompression bombs: a few hundred KB of FlateDecode data can inflate to gigabytes, and
+# pdfminer inflates every content stream whole. No real minutes stream comes near these.
+STREAM_LIMIT = 64 * 1024**2  # bytes one stream may inflate to
+INFLATED_LIMIT = 256 * 1024**2  # bytes all streams together may inflate to
+STREAM_START = re.compile(rb"stream\r?\n")
+TOO_INFLATED = (
+    "PDF'en indeholder data, der pakkes ud til mere end {limit} MB, så den blev ikke læst. "
+    "Den er måske beskadiget eller bygget til at sprænge læseren; gem den som PDF igen fra "
+    "kommunens system. ({what} inflate to more than {limit} MB: refused as a possible "
+    "decompression bomb.)"
+)
+
+
+def _check_inflated_size(data: bytes) -> None:
+    """Inflate every FlateDecode stream pdfminer would inflate, counting and discarding the
+    output, and stop past the limits. Images are skipped: pdfminer never inflates them."""
+    total = 0
+    for match in STREAM_START.finditer(data):
+        dictionary = data[max(0, match.start() - 1024) : match.start()]
+        dictionary = dictionary[dictionary.rfind(b"obj") + 3 :]
+        if not re.search(rb"/(?:FlateDecode|Fl)\b", dictionary) or b"/Image" in dictionary:
+            continue
+        size = _inflated_size(data, match.end(), STREAM_LIMIT + 1)
+        total += size
+        if size > STREAM_LIMIT or total > INFLATED_LIMIT:
+            one = size > STREAM_LIMIT
+            raise IngestError(
+                TOO_INFLATED.format(
+                    limit=(STREAM_LIMIT if one else INFLATED_LIMIT) // 1024**2,
+                    what="One stream of the PDF would" if one else "The PDF's streams would",
+                )
+            )
+
+
+def _inflated_size(data: bytes, start: int, limit: int) -> int:
+    """How many bytes the zlib stream at `start` inflates to, counting at most to `limit`."""
+    inflater = zlib.decompressobj()
+    size, chunk, step = 0, 64 * 1024, 1024**2  # output is counted a megabyte at a time
+    position = start
+    try:
+        while position < len(data) and not inflater.eof and size < limit:
+            piece = data[position : position + chunk]
+            position += chunk
+            size += len(inflater.decompress(piece, step))
+            while inflater.unconsumed_tail and not inflater.eof and size < limit:
+                size += len(inflater.decompress(inflater.unconsumed_tail, step))
+    except zlib.error:
+        pass  # damaged or not zlib: pdfminer copes, and it cannot inflate much
+    return size
 
 
 def _read_error(exc: Exception) -> IngestError:
@@ -166,18 +224,75 @@ def _read_error(exc: Exception) -> IngestError:
 
 
 def _read_pages(data, warnings):
-    """Lines of every page, top to bottom."""
-    from pdfminer.converter import PDFPageAggregator
-    from pdfminer.pdfdocument import PDFDocument
-    from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
-    from pdfminer.pdfpage import PDFPage
-    from pdfminer.pdfparser import PDFParser
+    """Lines of every page, top to bottom.
 
+    When the cross-reference table is damaged (pdfminer fails on it, or it leads to no
+    pages), the document is read again with the table rebuilt from the objects themselves,
+    as pdftotext does.
+    """
     pdfminer_log = logging.getLogger("pdfminer")
     if pdfminer_log.level == logging.NOTSET:
         # It warns about every harmless oddity of real-world files; errors still get through.
         pdfminer_log.setLevel(logging.ERROR)
-    document = PDFDocument(PDFParser(io.BytesIO(data)), password="")
+    try:
+        pages, dropped = _pages(data, rebuild_xref=False)
+        if not pages:
+            raise ValueError("no pages through the cross-reference table")
+    except Exception as first:
+        if {"PDFPasswordIncorrect", "PDFEncryptionError"} & {
+            cls.__name__ for cls in type(first).__mro__
+        }:
+            raise
+        try:
+            pages, dropped = _pages(data, rebuild_xref=True)
+        except Exception:
+            raise first from None
+        if not pages:
+            raise first from None
+        warnings.append(
+            "PDF'ens krydsreferencetabel er beskadiget; den er genopbygget "
+            "(the PDF's cross-reference table is damaged and was rebuilt)."
+        )
+    _check_text(pages, dropped, warnings)
+    return pages
+
+
+def _pages(data, rebuild_xref):
+    from pdfminer.converter import PDFPageAggregator
+    from pdfminer.pdfdocument import PDFDocument, PDFNoValidXRef
+    from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
+    from pdfminer.pdfpage import PDFPage
+    from pdfminer.pdfparser import PDFParser, PDFSyntaxError
+    from pdfminer.psparser import LIT
+
+    class RebuiltDocument(PDFDocument):
+        """A document read by scanning for its objects; without a trailer, the catalog is
+        the object that says it is one."""
+
+        def __init__(self, parser, password=""):
+            try:
+                super().__init__(parser, password=password)
+            except PDFSyntaxError:
+                self.catalog = self._find_catalog()
+                if not self.catalog:
+                    raise
+
+        def find_xref(self, parser):
+            raise PDFNoValidXRef("rebuilding the cross-reference table")
+
+        def _find_catalog(self):
+            for xref in self.xrefs:
+                for objid in xref.get_objids():
+                    try:
+                        obj = self.getobj(objid)
+                    except Exception:  # noqa: BLE001 - a damaged object is skipped
+                        continue
+                    if isinstance(obj, dict) and obj.get("Type") is LIT("Catalog"):
+                        return obj
+            return {}
+
+    kind = RebuiltDocument if rebuild_xref else PDFDocument
+    document = kind(PDFParser(io.BytesIO(data)), password="")
     resources = PDFResourceManager(caching=True)
     device = PDFPageAggregator(resources, laparams=None)
     interpreter = PDFPageInterpreter(resources, device)
@@ -185,8 +300,7 @@ def _read_pages(data, warnings):
     for number, page in enumerate(PDFPage.create_pages(document), start=1):
         interpreter.process_page(page)
         pages.append(_page_lines(number, device.get_result(), dropped))
-    _check_text(pages, dropped, warnings)
-    return pages
+    return pages, dropped
 
 
 def _page_lines(number, layout, dropped):
