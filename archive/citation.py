@@ -1,6 +1,6 @@
 """The citation of an agenda item: the same text on the item page and in the API."""
 
-from django.utils import dateformat
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 
@@ -10,7 +10,7 @@ def citation(item, permalink: str, sha256: str | None) -> str:
     Built from the item alone (municipality and committee loaded with it) so the item page
     and the API give the same text.
     """
-    when = dateformat.format(item.meeting_date, "j. F Y")
+    when = date_format(item.meeting_date, "DATE_FORMAT")
     parts = [f"{item.municipality.name}, {item.committee.name}, {_('møde')} {when}"]
     title = f"»{item.title}«"
     parts.append(f"{_('punkt')} {item.number}: {title}" if item.number else title)
