@@ -11,8 +11,8 @@ from django.db import (
 )
 from django.http import JsonResponse
 from django.shortcuts import render
-from django.utils.translation import gettext as _
 from django.utils.translation import get_language_from_path
+from django.utils.translation import gettext as _
 
 from archive.search.throttle import Busy
 
