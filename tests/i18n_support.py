@@ -281,3 +281,25 @@ def danish_only(entries) -> tuple[set[str], set[str]]:
 def bare(text: str) -> str:
     """Whitespace collapsed, surrounding punctuation off: how a string is compared."""
     return " ".join(text.split()).strip(" :.,;–()→…")
+
+
+# --- Dates written in one language's order -----------------------------------------------
+
+# A literal format with a day number and a month name puts them in one language's order
+# ("j. F Y" prints "26. March 2026" on an English page); a format name (DATE_FORMAT) or a
+# lone weekday ("l") follows the language (config/formats/).
+LITERAL_DATE = re.compile(
+    r"""\|date:["']([^"']+)["']|date_?format(?:\.format)?\([^)]*?,\s*["']([^"']+)["']"""
+)
+
+
+def literal_date_formats(text: str) -> list[str]:
+    """The date formats in a template or module that fix a language's order."""
+    formats = [a or b for a, b in LITERAL_DATE.findall(text)]
+    return [f for f in formats if re.search(r"[jd]", f) and re.search(r"[FMNbE]", f)]
+
+
+def sources() -> list[Path]:
+    """The templates and Python modules makemessages reads."""
+    modules = [p for folder in PYTHON_SOURCES for p in sorted((ROOT / folder).rglob("*.py"))]
+    return template_paths() + modules

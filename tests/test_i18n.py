@@ -2,6 +2,7 @@
 template marks its text, and every main page reads in English with no Danish interface
 text left (the documents' own text stays as written)."""
 
+import datetime
 import html
 import re
 from urllib.parse import unquote
@@ -9,7 +10,7 @@ from urllib.parse import unquote
 import polib
 import pytest
 from django.urls import reverse
-from django.utils import translation
+from django.utils import formats, translation
 
 from alerts import tokens
 from alerts.models import Subscriber, Subscription
@@ -280,3 +281,29 @@ def test_a_cached_page_is_served_in_its_own_language(
         assert get(client, "/en/") == english
         assert get(client, "/") == danish
     assert "Latest meetings" in english and "Seneste møder" in danish
+
+
+@pytest.mark.parametrize(
+    ("source", "found"),
+    [
+        ('{{ d|date:"j. F Y" }} {{ d|date:"DATE_FORMAT" }} {{ d|date:"l" }}', ["j. F Y"]),
+        ("dateformat.format(day, 'j. F Y'); date_format(day, \"DATE_FORMAT\")", ["j. F Y"]),
+        ('{{ d|date:"Y-m-d" }} {{ t|time:"H:i" }}', []),
+    ],
+)
+def test_the_date_check_finds_formats_in_one_languages_order(source, found):
+    assert support.literal_date_formats(source) == found
+
+
+def test_dates_are_written_in_the_pages_language():
+    """'26. marts 2026' and '26 March 2026' come from DATE_FORMAT (config/formats/)."""
+    fixed = {
+        str(path.relative_to(support.ROOT)): found
+        for path in support.sources()
+        if (found := support.literal_date_formats(path.read_text(encoding="utf-8")))
+    }
+    assert fixed == {}
+    with translation.override("en"):
+        assert formats.date_format(datetime.date(2026, 3, 26)) == "26 March 2026"
+    with translation.override("da"):
+        assert formats.date_format(datetime.date(2026, 3, 26)) == "26. marts 2026"
