@@ -307,3 +307,24 @@ def test_dates_are_written_in_the_pages_language():
         assert formats.date_format(datetime.date(2026, 3, 26)) == "26 March 2026"
     with translation.override("da"):
         assert formats.date_format(datetime.date(2026, 3, 26)) == "26. marts 2026"
+
+
+@pytest.mark.browser
+def test_a_reader_switches_language_without_javascript(live_server, browser, transactional_db):
+    """The switch is a plain link: with JavaScript off the same search opens in English
+    and back in Danish, and the browser's own language (da-DK here) changes nothing."""
+    from tests import factories
+
+    factories.seed_archive()
+    context = browser.new_context(locale="da-DK", java_script_enabled=False)
+    page = context.new_page()
+    page.goto(live_server.url + HJEMLOESE)
+    assert page.locator("p.count").inner_text() == "5 punkter fundet"
+    page.locator("nav.languages").get_by_role("link", name="English").click()
+    assert page.url == live_server.url + "/en" + HJEMLOESE
+    assert page.locator("p.count").inner_text() == "5 items found"
+    assert page.locator("html").get_attribute("lang") == "en"
+    page.locator("nav.languages").get_by_role("link", name="Dansk").click()
+    assert page.url == live_server.url + HJEMLOESE
+    assert page.locator("p.count").inner_text() == "5 punkter fundet"
+    context.close()
