@@ -15,13 +15,14 @@ else
 WITH_DB :=
 endif
 
-.PHONY: run serve test ingest alerts loadtest lint format bootstrap browser ocr shell superuser backup restore clean-db help
+.PHONY: run serve test ingest alerts loadtest lint format bootstrap browser ocr messages gettext shell superuser backup restore clean-db help
 
 help:
 	@echo "make run    – start arkivet på http://$(HOST):$(PORT) med eksempelreferaterne (og jobkøen)"
 	@echo "make serve  – det samme under gunicorn, som i produktion"
 	@echo "make test   – ruff, importkontrakter, migrationstjek og hele testsuiten mod PostgreSQL"
 	@echo "make backup [FILE=…] / make restore FILE=…  – sikkerhedskopi af databasen"
+	@echo "make messages – opdatér og kompilér det engelske katalog (locale/en)"
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -72,6 +73,32 @@ ocr:
 	else \
 	    echo "Tekstgenkendelse mangler: installér $(OCR_PACKAGES) (testene af OCR fejler uden)."; \
 	fi
+
+# The English catalogue (docs/architecture.md, "Languages"): every string marked for
+# translation into locale/en/LC_MESSAGES/django.po, then compiled to django.mo (committed,
+# so neither the site nor `make test` needs gettext). Run it, fill what it lists, run it
+# again. makemessages needs GNU gettext: Debian's package when we may install it (root with
+# apt-get). Neither command opens the database; settings only need DATABASE_URL set.
+MESSAGES_PO   := locale/en/LC_MESSAGES/django.po
+MESSAGES_ARGS := -e html,txt,py,xml --add-location=file --no-obsolete \
+  --ignore=var --ignore=tests --ignore=perf --ignore=samples --ignore=docs
+
+gettext:
+	@if command -v msgfmt >/dev/null && command -v xgettext >/dev/null; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installerer GNU gettext (Debian-pakke) til makemessages ..."; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext >/dev/null; \
+	else \
+	    echo "GNU gettext mangler (gettext is missing): installér pakken gettext."; exit 1; \
+	fi
+
+messages: $(STAMP) gettext
+	DATABASE_URL=$${DATABASE_URL:-postgres://unused/unused} DEBUG=1 sh -c '\
+	  $(BIN)/python manage.py makemessages -l en $(MESSAGES_ARGS) && \
+	  $(BIN)/python manage.py compilemessages -l en --ignore=.venv'
+	@echo "Uden oversættelse (untranslated):"; msgattrib --untranslated --no-wrap $(MESSAGES_PO) | grep '^msgid' | tail -n +2 || true
+	@echo "Skal gennemses (fuzzy: left out of the .mo until the flag is removed):"; \
+	  msgattrib --only-fuzzy --no-wrap $(MESSAGES_PO) | grep '^msgid' | tail -n +2 || true
 
 # REDIS_URL is unset for the tests: they clear the cache between tests, never a shared one.
 # DATABASE_REPLICA_URLS too: a test reads a replica only when it names its alias

@@ -101,9 +101,9 @@ def _search_label(params, form, filterset) -> str:
     if data.get("committee"):
         parts.append(data["committee"].name)
     if data.get("date_from"):
-        parts.append(_("fra %(date)s") % {"date": date_format(data["date_from"], "j. F Y")})
+        parts.append(_("fra %(date)s") % {"date": date_format(data["date_from"], "DATE_FORMAT")})
     if data.get("date_to"):
-        parts.append(_("til %(date)s") % {"date": date_format(data["date_to"], "j. F Y")})
+        parts.append(_("til %(date)s") % {"date": date_format(data["date_to"], "DATE_FORMAT")})
     if data.get("year"):
         parts.append(_("i %(year)s") % {"year": int(data["year"])})
     if data.get("kle"):

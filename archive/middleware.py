@@ -11,6 +11,8 @@ from django.db import (
 )
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils.translation import get_language_from_path
+from django.utils.translation import gettext as _
 
 from archive.search.throttle import Busy
 
@@ -38,8 +40,8 @@ class DatabaseUnavailableMiddleware:
             # Input PostgreSQL cannot store or compare (a NUL byte, a number out of range):
             # the request was bad, the server is fine.
             log.info("bad input for %s: %s", request.path, exception)
-            if request.path.startswith("/api/"):
-                return JsonResponse({"error": "Ugyldig forespørgsel."}, status=400)
+            if _is_api(request):
+                return JsonResponse({"error": _("Ugyldig forespørgsel.")}, status=400)
             return render(request, "400.html", status=400)
         timed_out = isinstance(exception, DatabaseError) and "timeout" in str(exception).lower()
         if not (isinstance(exception, (OperationalError, InterfaceError)) or timed_out):
@@ -54,11 +56,18 @@ class DatabaseUnavailableMiddleware:
 
 def unavailable(request, retry_after: int):
     """503 with Retry-After: JSON for the API, the page otherwise."""
-    if request.path.startswith("/api/"):
+    if _is_api(request):
         response = JsonResponse(
-            {"error": "Arkivet er optaget lige nu. Prøv igen om lidt."}, status=503
+            {"error": _("Arkivet er optaget lige nu. Prøv igen om lidt.")}, status=503
         )
     else:
         response = render(request, "503.html", status=503)
     response["Retry-After"] = str(retry_after)
     return response
+
+
+def _is_api(request) -> bool:
+    # The API answers under a language prefix too (/en/api/…, config/urls.py).
+    language = get_language_from_path(request.path_info)
+    path = request.path_info.removeprefix(f"/{language}") if language else request.path_info
+    return path.startswith("/api/")

@@ -76,6 +76,9 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The language comes from the address alone (config/urls.py): /en/… is English,
+    # everything else Danish, whatever the browser asks for.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -118,6 +121,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
+            # {% load languages %}: the language switch and hreflang links (base.html).
+            "libraries": {"languages": "config.languages"},
         },
     },
 ]
@@ -199,12 +204,16 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# Danish first, whatever the browser asks for: LocaleMiddleware is left out until an
-# English catalogue and a language switch exist (text is marked for translation already).
+# Danish is the source language (msgids are Danish) and lives at /; English at /en/…
+# (config/urls.py). The English catalogue is locale/en/LC_MESSAGES/django.po, compiled
+# to django.mo in the repository: nothing needs GNU gettext at run time. How to add a
+# string and update the catalogue: docs/architecture.md, "Languages".
 LANGUAGE_CODE = "da"
 LANGUAGES = [("da", _("Dansk")), ("en", _("Engelsk"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
+# Dates as each language writes them ("26. marts 2026", "26 March 2026"): config/formats/.
+FORMAT_MODULE_PATH = ["config.formats"]
 TIME_ZONE = "Europe/Copenhagen"
 USE_TZ = True
 

@@ -384,7 +384,7 @@ class SourceDocumentAdmin(ArchiveAdmin):
             format_html(
                 texts[outcome.status] + ' <a href="{url}">{see}</a> · <a href="{admin}">{edit}</a>',
                 name=result.name,
-                meeting=f"{meeting.committee.name}, {date_format(meeting.date, 'j. F Y')}",
+                meeting=f"{meeting.committee.name}, {date_format(meeting.date, 'DATE_FORMAT')}",
                 url=meeting.get_absolute_url(),
                 see=_("Se mødet på arkivets side"),
                 admin=reverse("admin:archive_meeting_change", args=[meeting.pk]),

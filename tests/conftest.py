@@ -71,6 +71,17 @@ def seed_archive_committed(transactional_db):
 
 
 @pytest.fixture(autouse=True)
+def danish_first():
+    """Each test starts in Danish: a request to /en/… leaves English active in the thread
+    (LocaleMiddleware activates the language and nothing deactivates it)."""
+    from django.utils import translation
+
+    translation.activate("da")
+    yield
+    translation.activate("da")
+
+
+@pytest.fixture(autouse=True)
 def empty_cache():
     """Compound expansions are cached; each test starts cold so query counts are stable."""
     from django.core.cache import cache

@@ -6,7 +6,8 @@ import datetime
 from urllib.parse import urlencode
 
 from django.urls import reverse
-from django.utils import dateformat, timezone
+from django.utils import timezone
+from django.utils.formats import date_format
 
 from archive import limits
 from archive.api.params import BadParameters, PageForm
@@ -112,7 +113,7 @@ def meeting_json(request, meeting, items=None):
     data = {
         "type": "Meeting",
         **meeting_ref(request, meeting.pk, meeting.date),
-        "name": f"{committee.name} {dateformat.format(meeting.date, 'j. F Y')}",
+        "name": f"{committee.name} {date_format(meeting.date, 'DATE_FORMAT')}",
         "kind": meeting.kind,
         "start": start,
         "location": meeting.location,
