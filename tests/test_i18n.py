@@ -14,7 +14,7 @@ from django.utils import formats, translation
 
 from alerts import tokens
 from alerts.models import Subscriber, Subscription
-from archive.models import AgendaItem, Meeting
+from archive.models import AgendaItem, Committee, Meeting, Person
 from tests import i18n_support as support
 
 HJEMLOESE = "/soeg/?q=hjeml%C3%B8se"
@@ -126,13 +126,15 @@ def pages(seed_archive):
         "manage": reverse("alerts:manage", args=[tokens.manage(subscriber)]),
         "unsubscribe": reverse("alerts:unsubscribe", args=[tokens.unsubscribe(subscriber)]),
         "not_found": "/moeder/999999/",
+        "person": Person.objects.filter(municipality__slug="herlev").first().get_absolute_url(),
+        "herlev_committee": Committee.objects.get(municipality__slug="herlev").get_absolute_url(),
     }
 
 
 PAGE_NAMES = [
     "home", "search", "meetings", "meeting", "item", "case", "municipality", "committee",
     "api", "follow", "request_link", "requested", "confirm", "manage", "unsubscribe",
-    "not_found",
+    "not_found", "person", "herlev_committee",
 ]  # fmt: skip
 
 
