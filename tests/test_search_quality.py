@@ -5,6 +5,7 @@ compounds and false friends, negation, and one case treated by several committee
 
 import pytest
 
+from archive import limits
 from archive.models import AgendaItem
 from archive.search.engine import run_search
 from tests import factories
@@ -102,3 +103,63 @@ def test_first_agenda_case_numbers_are_matched_on_the_case_number(energy_case):
 def test_dates_and_seasons_with_a_slash_stay_text(energy_case):
     greve_item("KFU", "2022-06-01", 3, "Sæsonen 2022/23 i svømmehallen", "22-004101")
     assert hits(q="2022/23") == [("KFU", "2022-06-01", 3)]
+
+
+# --- Negation ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def safety_items():
+    """Four items on tryghed (safety), one of them in Greve Nord; the newest mentions it in
+    passing, the oldest of those outside Greve Nord in its title."""
+    greve_item(
+        "PTU",
+        "2025-03-25",
+        3,
+        "Tryghed og tryghedsvagter i Greve Kommune",
+        "24-004184",
+        summary="Udvalget drøfter, hvordan tryghed i kommunen kan styrkes med tryghedsvagter.",
+    )
+    greve_item(
+        "KFU",
+        "2024-03-20",
+        6,
+        "Hovedbiblioteket, genåbning af selvbetjent åbningstid",
+        "24-002015",
+        summary="Biblioteket vil styrke trygheden i den selvbetjente åbningstid.",
+    )
+    greve_item(
+        "PTU",
+        "2025-06-03",
+        15,
+        "Huskeliste og orientering fra administrationen",
+        "22-003655",
+        case_text="Orientering om borgermødet om tryghed den 20. maj.",
+    )
+    greve_item(
+        "PTU",
+        "2022-05-31",
+        17,
+        "Tryghed i Greve Nord - Halvårs-status",
+        "20-010677K",
+        summary="Status på indsatsen for tryghed i Greve Nord.",
+    )
+
+
+@pytest.fixture(params=["counted", "past the cap"])
+def ranking_path(request, monkeypatch):
+    """Both ways relevance is computed: on the counted matches, and (past the count cap)
+    while reading the newest items (engine.newest_ranked)."""
+    if request.param == "past the cap":
+        for name, value in {"COUNT_CAP": 1, "ESTIMATE_FROM": 1, "ESTIMATE_SAMPLE": 1}.items():
+            monkeypatch.setattr(limits, name, value)
+        monkeypatch.setattr(limits, "PROBE_MARGIN", 0)
+    return request.param
+
+
+def test_a_negated_word_keeps_the_ranking_of_the_rest(safety_items, ranking_path):
+    # ts_rank gives every match of "tryghed -nord" the same rank, which left newest first:
+    # the passing mention, then the title. Ranked on "tryghed" alone: title, summary, text.
+    expected = [("PTU", "2025-03-25", 3), ("KFU", "2024-03-20", 6), ("PTU", "2025-06-03", 15)]
+    assert hits(q="tryghed -nord") == expected
+    assert [hit for hit in hits(q="tryghed") if hit != ("PTU", "2022-05-31", 17)] == expected

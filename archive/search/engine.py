@@ -225,6 +225,6 @@ def _probe(items, query, scope, window, depth) -> list:
             f"SELECT id, {exact}, ts_rank({field}, %s::tsquery) FROM ({sql}) AS newest "
             f"WHERE {field} @@ %s::tsquery "
             "ORDER BY meeting_date DESC, meeting_id DESC, position LIMIT %s",
-            [*exact_params, query.widened, *params, query.widened, window],
+            [*exact_params, query.ranking, *params, query.widened, window],
         )
         return cursor.fetchall()

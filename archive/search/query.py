@@ -51,11 +51,17 @@ class TsQuery(SearchQuery):
         super().__init__(Value(text), search_type="raw")
 
 
-def parsed_query(text: str) -> str:
-    """The websearch query as tsquery text, e.g. "'reform' & !'sygedagpeng'"."""
+def parsed_query(text: str) -> tuple[str, str]:
+    """The websearch query as tsquery text, e.g. "'reform' & !'sygedagpeng'", and its
+    positive part ("'reform'"; "" when there is none), in one round trip."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT websearch_to_tsquery(%s::regconfig, %s)::text", [CONFIG, text])
-        return cursor.fetchone()[0]
+        cursor.execute(
+            "SELECT q::text, querytree(q) FROM websearch_to_tsquery(%s::regconfig, %s) AS q",
+            [CONFIG, text],
+        )
+        tsquery, positive = cursor.fetchone()
+    # querytree() gives "T" when nothing positive is left ("-nord", "a or -b").
+    return tsquery, "" if positive == "T" else positive
 
 
 def expanded_query(
@@ -88,12 +94,14 @@ class Query:
 
     `case` is the normalised journal number (prefix) when the text is one; otherwise
     `exact` is the tsquery of the text and `widened` the same with compound words.
+    `positive` is `widened` without its negated terms: what relevance is measured on.
     """
 
     text: str
     case: str | None = None
     exact: str = ""
     widened: str = ""
+    positive: str = ""
 
     @classmethod
     def prepare(cls, text: str, version: int | None = None) -> "Query":
@@ -101,13 +109,25 @@ class Query:
         case = normalize_query(text)
         if case:
             return cls(text, case=case)
-        exact = parsed_query(text)
+        exact, positive = parsed_query(text)
         if not exact:
             return cls(text)
         # Read once here rather than once per widened term.
         version = versions.current() if version is None else version
-        widened = expanded_query(exact, stems_of(words(text)), version)
-        return cls(text, exact=exact, widened=widened)
+        words_by_stem = stems_of(words(text))
+        widened = expanded_query(exact, words_by_stem, version)
+        if positive == exact:
+            return cls(text, exact=exact, widened=widened, positive=widened)
+        # Widened alike (the expansions are cached): a term ranks the same with or without
+        # the words excluded next to it.
+        positive = expanded_query(positive, words_by_stem, version) if positive else ""
+        return cls(text, exact=exact, widened=widened, positive=positive)
+
+    @property
+    def ranking(self) -> str:
+        """The tsquery relevance is measured on: ts_rank gives every match of "word -other"
+        the same tiny rank, so it ranks on the positive part ("word") alone."""
+        return self.positive or self.widened
 
     @property
     def needs_recheck(self) -> bool:
