@@ -10,7 +10,7 @@ from django.db.models import Value
 
 from archive import limits, versions
 from archive.search.compounds import compound_expansions
-from archive.search.vocabulary import stems_of, words
+from archive.search.vocabulary import Typed, typed_words, words
 from core.casenumbers import normalize_query, parse_case_number
 
 CONFIG = "danish"
@@ -65,13 +65,27 @@ def parsed_query(text: str) -> tuple[str, str]:
 
 
 def expanded_query(
-    tsquery: str, words_by_stem: dict[str, str] | None = None, version: int | None = None
+    tsquery: str,
+    typed: dict[str, Typed] | None = None,
+    version: int | None = None,
+    *,
+    kinds_only: bool = False,
+    memo: dict | None = None,
 ) -> str:
-    """The tsquery with each plain positive term widened to the compounds containing it.
+    """The tsquery with each plain positive term widened to the compounds containing it,
+    and a term typed with a spelling variant (`Typed.fixes`) to the word meant and its
+    compounds. `kinds_only`: only to the compounds that end in the term (trafiksikkerhed
+    for sikkerhed), as typed; `memo` keeps the compounds looked up between calls.
 
     Terms inside a phrase or after "-" stay exact: a phrase means these words in this order,
     and excluding a word should not silently exclude every compound with it.
     """
+    memo = {} if memo is None else memo
+
+    def compounds(lexeme, word):
+        if lexeme not in memo:
+            memo[lexeme] = compound_expansions(lexeme, word, version=version)
+        return memo[lexeme]
 
     def widen(match):
         lexeme = match["lexeme"].replace("''", "'")
@@ -79,10 +93,14 @@ def expanded_query(
         after = tsquery[match.end() : match.end() + 4]
         if match["neg"] or match["suffix"] or PHRASE.search(before) or PHRASE.search(after):
             return match.group(0)
-        extra = compound_expansions(lexeme, (words_by_stem or {}).get(lexeme, ""), version=version)
-        if not extra:
+        word = (typed or {}).get(lexeme) or Typed("")
+        found = compounds(lexeme, word.word)
+        terms = [lexeme, *(found.kinds if kinds_only else found.all)]
+        for stem, fixed in [] if kinds_only else word.fixes:
+            terms += [stem, *compounds(stem, fixed).all]
+        if len(terms) == 1:
             return match.group(0)
-        terms = [lexeme, *extra]
+        terms = list(dict.fromkeys(terms))
         return "( " + " | ".join("'" + t.replace("'", "''") + "'" for t in terms) + " )"
 
     return LEXEME.sub(widen, tsquery)
@@ -93,8 +111,10 @@ class Query:
     """A user's query, prepared once per request.
 
     `case` is the normalised journal number (prefix) when the text is one; otherwise
-    `exact` is the tsquery of the text and `widened` the same with compound words.
-    `positive` is `widened` without its negated terms: what relevance is measured on.
+    `exact` is the tsquery of the text with each term widened to the compounds that name a
+    kind of it (trafiksikkerhed for sikkerhed), the items that rank first; `widened` the same
+    with every compound and spelling fix, the items that match. `positive` is `widened`
+    without its negated terms: what relevance is measured on.
     """
 
     text: str
@@ -109,18 +129,18 @@ class Query:
         case = normalize_query(text)
         if case:
             return cls(text, case=case)
-        exact, positive = parsed_query(text)
-        if not exact:
+        parsed, positive = parsed_query(text)
+        if not parsed:
             return cls(text)
         # Read once here rather than once per widened term.
         version = versions.current() if version is None else version
-        words_by_stem = stems_of(words(text))
-        widened = expanded_query(exact, words_by_stem, version)
-        if positive == exact:
+        typed, memo = typed_words(words(text)), {}
+        exact = expanded_query(parsed, typed, version, kinds_only=True, memo=memo)
+        widened = expanded_query(parsed, typed, version, memo=memo)
+        if positive == parsed:
             return cls(text, exact=exact, widened=widened, positive=widened)
-        # Widened alike (the expansions are cached): a term ranks the same with or without
-        # the words excluded next to it.
-        positive = expanded_query(positive, words_by_stem, version) if positive else ""
+        # Widened alike: a term ranks the same with or without the words excluded next to it.
+        positive = expanded_query(positive, typed, version, memo=memo) if positive else ""
         return cls(text, exact=exact, widened=widened, positive=positive)
 
     @property
