@@ -9,15 +9,17 @@ count 0.
 Two figures per query:
 
 - **hits**: the result list as a reader sees it, one entry per hit. A case already shown
-  higher up (same case number and title, another committee's copy) gains nothing again:
-  copies filling the first page push other cases off it. The ideal list holds each judged
-  case once, with the best grade of its copies.
+  higher up (another committee's copy: same case number and title, as
+  `archive.search.cases` groups them) gains nothing again: copies filling the first page
+  push other cases off it. The ideal list holds each judged case once, with the best grade
+  of its copies.
 - **items**: classic nDCG over items: each hit followed by the copies listed under it
   ("også behandlet i"), each item with its own grade; the ideal list is every judged item.
 
 Gains are the grades (linear, as trec_eval), discounted by log2(rank + 1).
 """
 
+import datetime
 import json
 import math
 from collections import defaultdict
@@ -27,6 +29,7 @@ from pathlib import Path
 from django.test import override_settings
 
 from archive.models import AgendaItem
+from archive.search.cases import chains, title_key
 from archive.search.engine import run_search
 
 JUDGED = Path(__file__).resolve().parent / "judged" / "greve.json"
@@ -58,25 +61,32 @@ def item_key(committee: str, date: str, number) -> tuple:
     return (committee.strip(), str(date), number)
 
 
-def case_key(case_number: str, title: str, fallback) -> tuple:
-    """Copies of a case share case number and title; an item without a case number is
-    its own case."""
-    if not case_number:
-        return ("item", fallback)
-    return ("case", case_number.strip(), " ".join(title.lower().split()))
-
-
 def load(path: Path = JUDGED) -> list[JudgedQuery]:
     """The judged queries of a set file."""
     queries = []
     for entry in json.loads(Path(path).read_text(encoding="utf-8")):
         judged = JudgedQuery(entry["query"], entry.get("kind", ""), entry.get("intent", ""))
-        for row in entry["judgements"]:
-            key = item_key(row["committee"], row["date"], row["number"])
-            judged.grades[key] = row["grade"]
-            judged.cases[key] = case_key(row.get("case_number", ""), row["title"], key)
+        rows = sorted(entry["judgements"], key=lambda r: r["date"], reverse=True)
+        for row in rows:
+            judged.grades[_key(row)] = row["grade"]
+        # Copies of a case are grouped as the search groups them; a case is named by its
+        # newest judged copy.
+        for group in chains(
+            (_key(row), _case(row), row["committee"], datetime.date.fromisoformat(row["date"]))
+            for row in rows
+        ):
+            judged.cases |= {key: group[0] for key in group}
         queries.append(judged)
     return queries
+
+
+def _key(row: dict) -> tuple:
+    return item_key(row["committee"], row["date"], row["number"])
+
+
+def _case(row: dict):
+    number = row.get("case_number", "").strip()
+    return (number, title_key(row["title"])) if number else None
 
 
 def dcg(gains: list[float], depth: int = DEPTH) -> float:
@@ -95,7 +105,6 @@ class Entry:
     """One hit as the search shows it: the item and the copies listed under it."""
 
     key: tuple
-    case: tuple
     copies: list = field(default_factory=list)  # item keys
 
 
@@ -105,30 +114,29 @@ def entries(results) -> list[Entry]:
     for item in results.items:
         key = item_key(item.committee.name, item.meeting_date.isoformat(), item.number)
         copies = [
-            item_key(other["committee"], other["date"], other["number"])
+            item_key(other["committee"], other["date"].isoformat(), other["number"])
             for other in getattr(item, "also", None) or []
         ]
-        found.append(Entry(key, case_key(item.case_number_normalized, item.title, key), copies))
+        found.append(Entry(key, copies))
     return found
 
 
 def score(judged: JudgedQuery, hits: list[Entry]) -> dict:
     """The query's figures for these hits."""
-    seen, hit_gains = set(), []
+    grades, seen, hit_gains = judged.case_grades(), set(), []
     for hit in hits:
-        case = judged.cases.get(hit.key, hit.case)
-        hit_gains.append(0 if case in seen else judged.case_grades().get(case, 0))
+        case = next((judged.cases[k] for k in (hit.key, *hit.copies) if k in judged.cases), hit.key)
+        hit_gains.append(0 if case in seen else grades.get(case, 0))
         seen.add(case)
     items = [key for hit in hits for key in (hit.key, *hit.copies)]
     item_gains = [judged.grades.get(key, 0) for key in items]
-    relevant = {judged.cases.get(h.key, h.case) for h in hits[:DEPTH]}
     return {
         "query": judged.query,
         "kind": judged.kind,
-        "ndcg_hits": round(ndcg(hit_gains, list(judged.case_grades().values())), 3),
+        "ndcg_hits": round(ndcg(hit_gains, list(grades.values())), 3),
         "ndcg_items": round(ndcg(item_gains, list(judged.grades.values())), 3),
         # Distinct relevant cases among the first ten hits.
-        "relevant_cases_at_10": sum(1 for c in relevant if judged.case_grades().get(c, 0) > 0),
+        "relevant_cases_at_10": sum(1 for gain in hit_gains[:DEPTH] if gain > 0),
         "top": [list(hit.key) for hit in hits[:DEPTH]],
     }
 

@@ -216,7 +216,22 @@ def _object_schemas() -> dict:
         "MeetingWithItems": obj(MEETING | {"items": array(ref("AgendaItem"))}),
         "AgendaItemSummary": obj(ITEM_SUMMARY),
         "AgendaItem": obj(ITEM),
-        "SearchHit": obj(ITEM_SUMMARY | {"snippet": STRING, "snippet_html": STRING}),
+        "SearchHit": obj(
+            ITEM_SUMMARY
+            | {"snippet": STRING, "snippet_html": STRING, "also": array(ref("CaseCopy"))}
+        ),
+        # Another committee's item on the same case, with the same title (search hits).
+        "CaseCopy": obj(
+            {
+                "id": STRING,
+                "url": URI,
+                "web": URI,
+                "date": DATE,
+                "committee": obj({"id": INTEGER, "name": STRING}),
+                "number": nullable(INTEGER),
+                "title": STRING,
+            }
+        ),
         "Case": obj(
             {
                 "type": const("Case"),
@@ -241,6 +256,7 @@ def _list_schemas() -> dict:
         "SearchResults": page_of(
             "SearchHit",
             {
+                "hit_count": nullable(INTEGER),
                 "facets": FACETS,
                 "facets_are_exact": BOOLEAN,
                 "suggestion": nullable(STRING),
