@@ -8,7 +8,7 @@ from django.core.cache import cache
 
 from archive import limits
 from archive.models import AgendaItem
-from archive.search import vocabulary
+from archive.search import cases, vocabulary
 from archive.search.engine import run_search
 from tests import factories
 
@@ -463,3 +463,15 @@ def test_the_search_page_and_the_api_show_the_path(client, case_path):
             "number": 5,
             "title": "Tryghed i Greve Nord - Halvårs-status",
         }
+
+
+def test_past_count_all_the_hits_are_picked_out_but_not_counted(case_path, monkeypatch):
+    monkeypatch.setattr(cases, "COUNT_ALL", 2)
+    assert [hit for hit, _ in paths(q="tryghed greve nord")] == [
+        ("PTU", "2022-05-31", 17),
+        ("PTU", "2022-11-15", 8),
+        ("PTU", "2024-01-16", 17),
+        ("PTU", "2023-11-14", 15),
+    ]
+    results = run_search(AgendaItem.objects.public(), {"q": "tryghed greve nord"})
+    assert (results.count, results.hit_count, results.count_is_exact) == (6, None, True)

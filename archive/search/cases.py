@@ -14,6 +14,7 @@ stays the number of items; `hit_count` is the number of hits.
 """
 
 import datetime
+import re
 from collections import defaultdict
 
 from django.contrib.postgres.expressions import ArraySubquery
@@ -29,51 +30,91 @@ MAX_GAP = datetime.timedelta(days=42)
 # How far from a hit its copies are looked for, and how many at most.
 SPAN = datetime.timedelta(days=183)
 MAX_COPIES = 50
+NOT_LETTERS = re.compile(r"[\W_]+")
+# Up to this many matches the hits are counted (for the pages); past it only those needed
+# for the page and the ranking window are picked out.
+COUNT_ALL = 2_000
 
 
 def title_key(title: str) -> str:
     """A title as copies share it: "Greve nord - Halvårsstatus" is "Greve Nord – Halvårs-status"."""
-    return "".join(ch for ch in title.casefold() if ch.isalnum())
+    return NOT_LETTERS.sub("", title.casefold())
+
+
+class Copies:
+    """Copies of cases, told apart entry by entry, newest first.
+
+    Each entry joins the group of its case that lacks its committee and reaches nearest to
+    it within MAX_GAP, else it starts a group: it is a hit.
+    """
+
+    def __init__(self):
+        self.open = defaultdict(list)  # case key -> groups that may still grow
+
+    def add(self, ref, case, committee, date) -> list:
+        """The refs of the group the entry joins or starts (the hit's ref first)."""
+        candidates = self.open[case]
+        # Dates only go back in time: a group out of reach now stays out of reach.
+        candidates[:] = [g for g in candidates if g["oldest"] - date <= MAX_GAP]
+        fitting = [g for g in candidates if committee not in g["committees"]]
+        if not fitting:
+            candidates.append({"oldest": date, "committees": {committee}, "refs": [ref]})
+            return candidates[-1]["refs"]
+        group = min(fitting, key=lambda g: g["oldest"])
+        group["oldest"] = date
+        group["committees"].add(committee)
+        group["refs"].append(ref)
+        return group["refs"]
 
 
 def chains(entries) -> list[list]:
     """Group entries (ref, case key or None, committee, date), given newest first, into
-    copies of one case; each group newest first, the groups in the order of their newest.
-
-    Each entry joins the group of its case that lacks its committee and reaches nearest to
-    it within MAX_GAP, else starts a group. Entries without a case key stand alone.
-    """
-    groups, open_by_case = [], defaultdict(list)
+    copies of one case: each group newest first, the groups in the order of their newest.
+    Entries without a case key stand alone."""
+    groups, copies = [], Copies()
     for ref, case, committee, date in entries:
-        candidates = open_by_case[case] if case is not None else []
-        # Dates only go back in time: a group out of reach now stays out of reach.
-        candidates[:] = [g for g in candidates if g["oldest"] - date <= MAX_GAP]
-        fitting = [g for g in candidates if committee not in g["committees"]]
-        if fitting:
-            group = min(fitting, key=lambda g: g["oldest"])
-            group["oldest"] = date
-            group["committees"].add(committee)
-            group["refs"].append(ref)
-            continue
-        group = {"oldest": date, "committees": {committee}, "refs": [ref]}
-        groups.append(group)
-        candidates.append(group)
-    return [group["refs"] for group in groups]
+        group = [ref] if case is None else copies.add(ref, case, committee, date)
+        if group[0] == ref:
+            groups.append(group)
+    return groups
 
 
-def newest_copies(rows) -> list:
+def newest_copies(rows, wanted: int) -> tuple[list, int | None]:
     """The search's scanned rows (facets.ROW), newest first, without the older copies of
-    each case: one row per hit."""
-    shared = defaultdict(int)
+    each case (one row per hit), and the number of hits.
+
+    A row is a hit or a copy once the newer rows are known, so with more than COUNT_ALL
+    rows only the first `wanted` hits are picked out, and the hits are not counted (None).
+    """
+    counting = len(rows) <= COUNT_ALL
+    shared = _shared_cases(rows) if counting else None
+    if shared is not None and not shared:
+        return rows, len(rows)
+    hits, copies = [], Copies()
+    for row in rows:
+        if _is_hit(row, shared, copies):
+            hits.append(row)
+        if not counting and len(hits) >= wanted:
+            break
+    return hits, len(hits) if counting else None
+
+
+def _is_hit(row, shared, copies) -> bool:
+    """Whether the row is the newest copy of its case (or has no copies)."""
+    if not row[7] or (shared is not None and (row[4], row[7]) not in shared):
+        return True
+    return copies.add(row, (row[4], row[7], title_key(row[8])), row[5], row[1])[0] is row
+
+
+def _shared_cases(rows) -> set:
+    """(municipality, case number) that more than one committee has: only those can have
+    copies, so the titles of the others (most cases, and the standing items that recur in
+    one committee) need not be compared."""
+    committees = defaultdict(set)
     for row in rows:
         if row[7]:
-            shared[row[4], row[7]] += 1
-    entries = (
-        (row, (row[4], row[7], title_key(row[8])) if shared[row[4], row[7]] > 1 else None)
-        for row in rows
-    )
-    groups = chains((row, case, row[5], row[1]) for row, case in entries)
-    return [group[0] for group in groups]
+            committees[row[4], row[7]].add(row[5])
+    return {case for case, seen in committees.items() if len(seen) > 1}
 
 
 def with_copies(items):

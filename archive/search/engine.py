@@ -166,8 +166,7 @@ def _matches(items, query, scope, found, sort, offset, size) -> list:
             found.count = len(rows)
             found.facets = facets_of(rows)
             rows.sort(key=lambda r: (-r[1].toordinal(), -r[2], r[3]))  # newest first
-            rows = cases.newest_copies(rows)
-            found.hit_count = len(rows)
+            rows, found.hit_count = cases.newest_copies(rows, window)
             if by_date:
                 return _by_ids(items, [r[0] for r in rows[offset : offset + size]])
             newest = items.filter(id__in=[r[0] for r in rows[:window]])
