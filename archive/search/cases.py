@@ -137,7 +137,6 @@ def with_copies(items):
                 committee="committee__name",
                 date="meeting_date",
                 number="number",
-                label="label",
                 meeting="meeting_id",
                 position="position",
                 title="title",
@@ -154,9 +153,9 @@ def with_copies(items):
 
 def attach(page_items) -> list:
     """Give each item of the page `also` (its copies, oldest first, as dicts with id,
-    committee_id, committee (the name), date, number, label, meeting, position, title and
-    url) and drop the items that are a copy of one higher up on the page. Items loaded
-    without `with_copies` get an empty `also`."""
+    committee_id, committee (the name), date, number, meeting, position, title and url)
+    and drop the items that are a copy of one higher up on the page. Items loaded without
+    `with_copies` get an empty `also`."""
     shown, seen = [], set()
     for item in page_items:
         item.also = _copies(item)

@@ -101,8 +101,8 @@ def typed_words(tokens: list[str]) -> dict[str, Typed]:
 
 
 def _looked_up(forms):
-    """(token, form, kind, stem, items of the stem) for each typed word and each variant
-    the vocabulary has, as a word or as the stem of one ("børnehave" for "børnehaver")."""
+    """(token, form, kind, stem, items of the stem) for each typed word, and for each
+    variant whose stem the vocabulary has ("børnehave" also for "børnehaver")."""
     tokens, texts, kinds = (list(column) for column in zip(*forms, strict=True))
     with connection.cursor() as cursor:
         cursor.execute(
@@ -113,9 +113,7 @@ def _looked_up(forms):
                 SELECT token, form, kind, (ts_lexize('danish_stem', form))[1] AS stem
                 FROM unnest(%s::text[], %s::text[], %s::int[]) AS f(token, form, kind)
             ) AS c
-            WHERE c.kind = 0
-               OR EXISTS (SELECT 1 FROM archive_term t WHERE t.word = c.form)
-               OR EXISTS (SELECT 1 FROM archive_term t WHERE t.stem = c.stem)
+            WHERE c.kind = 0 OR EXISTS (SELECT 1 FROM archive_term t WHERE t.stem = c.stem)
             """,
             [tokens, texts, kinds],
         )
