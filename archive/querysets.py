@@ -65,7 +65,7 @@ class AgendaItemQuerySet(models.QuerySet):
                 Q(**{field: TsQuery(query.exact)}), output_field=models.BooleanField()
             )
         )
-        return self.annotate(rank=SearchRank(F(field), TsQuery(query.widened)), exact=exact)
+        return self.annotate(rank=SearchRank(F(field), TsQuery(query.ranking)), exact=exact)
 
     def matching(self, query, scope: str = "all"):
         """The items matching a prepared full-text `Query`, with nothing computed per row:

@@ -67,11 +67,22 @@ def _full_year(year: str) -> int:
     return 2000 + value if value <= (datetime.date.today().year % 100) + 1 else 1900 + value
 
 
+# Slash numbers that are more likely a date or a season than a case: "12/2024", "2020/21".
+NOT_A_CASE = re.compile(r"^(?:\d{1,2}/(?:\d{2}|\d{4})|(?:19|20)\d{2}/(?:(?:19|20)?\d{2}))$")
+
+
 def normalize_query(text: str) -> str | None:
-    """A search query that is a KLE journal number or its prefix, in normalised form."""
-    text = text.strip()
+    """A search query that is a case number, or a KLE journal number's prefix, in the
+    normalised form stored in `case_number_normalized`.
+
+    Every scheme `parse_case_number` knows counts: KLE (`00.01.00A00-29-25`) and the
+    case systems' own (`21-014448`, `20-010677K` as First Agenda portals print them,
+    `EMN-2025-01234`, `12/27845`); letters may be typed in lower case. Text that only
+    looks like a date or a season (`12/2024`, `2020/21`) stays a text search.
+    """
+    text = text.strip().upper()
     full = parse_case_number(text)
-    if full and full.subject:
+    if full and not NOT_A_CASE.match(full.normalized):
         return full.normalized
     compact = re.sub(r"\s+", "", text)
     if KLE_PREFIX.match(compact) and "." in compact:

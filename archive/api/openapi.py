@@ -231,7 +231,10 @@ def _api_paths() -> dict:
             _(
                 "Samme parametre, rækkefølge og sider som søgesiden og /api/search. Over "
                 "%(estimate)s træffere er count et skøn fra en stikprøve af tabellen, afrundet "
-                "til to cifre, med count_is_exact=false; der vises højst %(cap)s træffere."
+                "til to cifre, med count_is_exact=false; der vises højst %(cap)s træffere. "
+                "Samme sag behandlet i flere udvalg (samme sagsnummer og titel) er ét træf med "
+                "de øvrige udvalgs punkter i also; count tæller punkter, hit_count træf (null "
+                "når de ikke er talt), og sider er sider af træf."
             )
             % {"estimate": ESTIMATE_FROM, "cap": COUNT_CAP},
             params(*SEARCH) + page,

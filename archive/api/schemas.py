@@ -219,6 +219,7 @@ def _object_schemas() -> dict:
         "SearchHit": obj(
             ITEM_SUMMARY
             | {"snippet": STRING, "snippet_html": STRING, "attachment": nullable(ref("BilagHit"))}
+            | {"also": array(ref("CaseCopy"))}
         ),
         # The page of a bilag that matched: the file's link opens a PDF at that page.
         "BilagHit": obj(
@@ -229,6 +230,18 @@ def _object_schemas() -> dict:
                 "recognised": BOOLEAN,
                 "snippet": STRING,
                 "snippet_html": STRING,
+            }
+        ),
+        # Another committee's item on the same case, with the same title (search hits).
+        "CaseCopy": obj(
+            {
+                "id": STRING,
+                "url": URI,
+                "web": URI,
+                "date": DATE,
+                "committee": obj({"id": INTEGER, "name": STRING}),
+                "number": nullable(INTEGER),
+                "title": STRING,
             }
         ),
         "Case": obj(
@@ -255,6 +268,7 @@ def _list_schemas() -> dict:
         "SearchResults": page_of(
             "SearchHit",
             {
+                "hit_count": nullable(INTEGER),
                 "facets": FACETS,
                 "facets_are_exact": BOOLEAN,
                 "suggestion": nullable(STRING),

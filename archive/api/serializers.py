@@ -216,11 +216,13 @@ def envelope(request, page, size, count, exact):
 
 
 def search_hit(request, item):
-    """A search hit: the item in brief, with its snippet as text and as HTML."""
+    """A search hit: the item in brief, with its snippet as text and as HTML, and the
+    copies of its case in other committees (`also`, oldest first; archive.search.cases)."""
     return item_json(request, item, full=False) | {
         "snippet": item.best_plain,
         "snippet_html": str(item.best_snippet),
         "attachment": bilag_hit(request, item.attachment_hit),
+        "also": [copy_json(request, copy) for copy in getattr(item, "also", [])],
     }
 
 
@@ -238,13 +240,29 @@ def bilag_hit(request, hit: dict | None) -> dict | None:
     }
 
 
+def copy_json(request, copy: dict) -> dict:
+    """Another committee's copy of a hit's case, in brief."""
+    return {
+        "id": f"{copy['meeting']}-{copy['position']}",
+        "url": absolute(request, "api_item", copy["meeting"], copy["position"]),
+        "web": request.build_absolute_uri(copy["url"]),
+        "date": copy["date"],
+        "committee": {"id": copy["committee_id"], "name": copy["committee"]},
+        "number": copy["number"],
+        "title": copy["title"],
+    }
+
+
 def search_json(request, results) -> dict:
     """A page of search results (archive.search.engine.Results) in the list envelope."""
-    # Pages (and the next link) stop at the count cap; the count itself may be an estimate.
-    capped = min(results.count, limits.COUNT_CAP)
+    # Pages (and the next link) are pages of hits and stop at the count cap; the count (of
+    # items) may be an estimate.
+    shown = results.count if results.hit_count is None else results.hit_count
+    capped = min(shown, limits.COUNT_CAP)
     data = envelope(request, results.page, results.page_size, capped, results.count_is_exact)
     data["count"] = results.count
     return data | {
+        "hit_count": results.hit_count,
         "results": [search_hit(request, item) for item in results.items],
         "facets": {
             name: [{"value": f.value, "label": f.label, "count": f.count} for f in values]

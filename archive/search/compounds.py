@@ -2,9 +2,21 @@
 
 A word of the corpus counts as a compound of a lexeme when it splits into a head the corpus
 uses as a word of its own and a tail that stems like such a word (with the linking letters
-s/e between them), and one side is the lexeme. Reads the Term table in plain SQL: the query
-layer under the models uses it.
+s/e between them), and one side is the lexeme. Danish compounds name a kind of their last
+part: *trafiksikkerhed* is a kind of *sikkerhed* (`Compounds.kinds`), while *trafikplan* is
+a plan (`Compounds.others`). Reads the Term table in plain SQL: the query layer under the
+models uses it.
+
+Not compounds of a word, though they split like one (false friends):
+- a committee's name: *Plan- og Tryghedsudvalget* is no item about tryghed;
+- a compound the corpus uses more often than the word itself, which has a meaning of its
+  own: *kunstgræsbaner* (Greve: 25 items, *kunst* 17), *politik* for *politi*.
+
+Known limit: a split that reads two ways still counts (*arbejdstøj* splits as arbejd|støj as
+well as arbejds|tøj, both made of corpus words); such a word ranks below the word itself.
 """
+
+from typing import NamedTuple
 
 from django.db import connection
 
@@ -16,11 +28,24 @@ MIN_PART = 4
 LINKING = ("s", "e")
 # How many corpus words containing a term are examined for compounds, most frequent first.
 CANDIDATES = 300
+COMMITTEE = "udvalg"
+
+
+class Compounds(NamedTuple):
+    """Stems of the compounds of a lexeme: `kinds` end in it, `others` begin with it."""
+
+    kinds: list
+    others: list
+
+    @property
+    def all(self) -> list:
+        """Every compound, kinds first."""
+        return self.kinds + self.others
 
 
 def compound_expansions(
     lexeme: str, word: str = "", limit: int = 40, version: int | None = None
-) -> list[str]:
+) -> Compounds:
     """Stems of corpus words that contain the lexeme as one part of a compound.
 
     "reform" -> beskæftigelsesreformen, "udslusning" -> udslusningsboliger; "reform" does
@@ -44,29 +69,39 @@ def compound_expansions(
     return found
 
 
-def _compound_expansions(lexeme, word, limit):
-    if (_most_frequent(lexeme) or 0) > limits.COUNT_CAP:
-        return []
+def _compound_expansions(lexeme, word, limit) -> Compounds:
+    found = Compounds([], [])
+    own = _most_frequent(lexeme) or 0
+    if own > limits.COUNT_CAP:
+        return found
     needle = lexeme if len(lexeme) >= MIN_PART else word[: max(MIN_PART, len(lexeme))]
     if len(needle) < MIN_PART:
-        return []
+        return found
     rows = _containing(needle, lexeme)
     # The head of a compound is the term's base form: the stem plus at most a few letters
     # ("hjemløs" -> "hjemløse|indsats"), or the word as typed.
     heads_at = {len(needle) + extra for extra in range(4)} | {len(word)}
-    splits = {w: _splits_around(w, needle, heads_at) for w, _ in rows}
-    known_heads = _known_words({head for pairs in splits.values() for head, _ in pairs})
+    splits = {w: _splits_around(w, needle, heads_at) for w, _, _ in rows}
+    known = _known_words({head for pairs in splits.values() for head, _ in pairs})
     tail_stems = _stems({tail for pairs in splits.values() for _, tail in pairs})
-    found = []
-    for candidate, stem in rows:
-        if stem in found:
+    uses = {}
+    for _, stem, frequency in rows:
+        uses[stem] = max(uses.get(stem, 0), frequency)
+    for candidate, stem, _ in rows:
+        if stem in found.all or (COMMITTEE in stem and COMMITTEE not in lexeme):
             continue
         for head, tail in splits[candidate]:
-            parts = (known_heads.get(head), tail_stems.get(tail))
-            if None not in parts and lexeme in parts:
-                found.append(stem)
-                break
-        if len(found) >= limit:
+            parts = (known.get(head), tail_stems.get(tail))
+            if None in parts or lexeme not in parts:
+                continue
+            if parts[1] == lexeme:
+                found.kinds.append(stem)
+            elif uses[stem] <= own or len(stem) < len(needle) + MIN_PART:
+                # Not more common than the word, or no second part of its own: "indsatsen"
+                # (stem "indsats") next to "indsats" (stem "indsat") is the word inflected.
+                found.others.append(stem)
+            break
+        if len(found.all) >= limit:
             break
     return found
 
@@ -78,13 +113,13 @@ def _most_frequent(stem: str) -> int | None:
         return cursor.fetchone()[0]
 
 
-def _containing(needle: str, lexeme: str) -> list[tuple[str, str]]:
-    """(word, stem) of the most frequent corpus words containing the needle, other than
-    the lexeme's own forms."""
+def _containing(needle: str, lexeme: str) -> list[tuple[str, str, int]]:
+    """(word, stem, items) of the most frequent corpus words containing the needle, other
+    than the lexeme's own forms."""
     pattern = "%" + needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT word, stem FROM archive_term WHERE word LIKE %s AND stem <> %s "
+            "SELECT word, stem, frequency FROM archive_term WHERE word LIKE %s AND stem <> %s "
             "ORDER BY frequency DESC, word LIMIT %s",
             [pattern, lexeme, CANDIDATES],
         )

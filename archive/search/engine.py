@@ -12,6 +12,7 @@ from django.utils.translation import gettext
 
 from archive import limits, versions
 from archive.caching import cache_get, cache_set, key_for
+from archive.search import cases
 from archive.search.facets import ROW, Sample, facets, facets_of, sampled_facets, table_rows
 from archive.search.query import SCOPES, Query, clean_query, sort_for
 from archive.search.snippets import attach_snippets, headlines
@@ -39,11 +40,15 @@ class Results:
     facets_are_exact: bool = True
     suggestion: str = ""
     message: str = ""
+    # Hits: the items counted, with the copies of a case as one (archive.search.cases);
+    # None when not counted.
+    hit_count: int | None = None
 
     @property
     def pages(self) -> int:
-        """Pages to browse: they stop at the count cap."""
-        return max(1, -(-min(self.count, limits.COUNT_CAP) // self.page_size))
+        """Pages to browse: of hits where they are counted; they stop at the count cap."""
+        shown = self.count if self.hit_count is None else self.hit_count
+        return max(1, -(-min(shown, limits.COUNT_CAP) // self.page_size))
 
 
 @dataclass
@@ -57,6 +62,7 @@ class Found:
     facets_are_exact: bool = True
     suggestion: str = ""
     message: str = ""
+    hit_count: int | None = None
     page_ids: list = field(default_factory=list)
     # {item id: (decision headline, text headline)} for the page; None without a query.
     headlines: dict | None = None
@@ -82,7 +88,8 @@ def run_search(items, params: dict) -> Results:
                 found, page_items = _search(items, query, scope, sort, (page - 1) * size, size)
                 cache_set(key, found)
     if page_items is None:
-        page_items = _by_ids(items, found.page_ids)
+        page_items = _by_ids(cases.with_copies(items) if text else items, found.page_ids)
+        page_items = cases.attach(page_items)
     for name in (
         "count",
         "count_is_exact",
@@ -91,6 +98,7 @@ def run_search(items, params: dict) -> Results:
         "facets_are_exact",
         "suggestion",
         "message",
+        "hit_count",
     ):
         setattr(results, name, getattr(found, name))
     attach_snippets(page_items, found.headlines)
@@ -115,7 +123,9 @@ def _search(items, query, scope, sort, offset, size) -> tuple[Found, list]:
     if query is None:
         page_items = _browse(items, found, sort, offset, size)
     else:
-        page_items = _matches(items, query, scope, found, sort, offset, size)
+        page_items = cases.attach(
+            _matches(cases.with_copies(items), query, scope, found, sort, offset, size)
+        )
         found.headlines = headlines(page_items, query)
         if not query.case and found.count < 3:
             found.suggestion = suggest(query.text)
@@ -156,6 +166,7 @@ def _matches(items, query, scope, found, sort, offset, size) -> list:
             found.count = len(rows)
             found.facets = facets_of(rows)
             rows.sort(key=lambda r: (-r[1].toordinal(), -r[2], r[3]))  # newest first
+            rows, found.hit_count = cases.newest_copies(rows, window)
             if by_date:
                 return _by_ids(items, [r[0] for r in rows[offset : offset + size]])
             newest = items.filter(id__in=[r[0] for r in rows[:window]])
@@ -225,6 +236,6 @@ def _probe(items, query, scope, window, depth) -> list:
             f"SELECT id, {exact}, ts_rank({field}, %s::tsquery) FROM ({sql}) AS newest "
             f"WHERE {field} @@ %s::tsquery "
             "ORDER BY meeting_date DESC, meeting_id DESC, position LIMIT %s",
-            [*exact_params, query.widened, *params, query.widened, window],
+            [*exact_params, query.ranking, *params, query.widened, window],
         )
         return cursor.fetchall()

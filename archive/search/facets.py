@@ -18,6 +18,8 @@ from archive.models import Committee, Municipality, Outcome
 # What the one scan of the matches reads per row: enough for the count, the facets and
 # picking the newest matches, without reading any text.
 ROW = ("id", "meeting_date", "meeting_id", "position", "municipality_id", "committee_id", "outcome")
+# ... and what tells copies of a case apart (archive.search.cases).
+ROW += ("case_number_normalized", "title")
 
 
 @dataclass
@@ -118,7 +120,7 @@ def facets_of(rows) -> dict:
     """Exact facet counts from the scanned rows (see ROW), with their labels."""
     counts = {"municipality": Counter(), "committee": Counter(), "year": Counter()}
     outcomes = Counter()
-    for _id, date, _meeting, _position, municipality, committee, outcome in rows:
+    for _id, date, _meeting, _position, municipality, committee, outcome, *_ in rows:
         counts["municipality"][municipality] += 1
         counts["committee"][committee] += 1
         counts["year"][date.year] += 1

@@ -10,7 +10,7 @@ from django.db.models import Value
 
 from archive import limits, versions
 from archive.search.compounds import compound_expansions
-from archive.search.vocabulary import stems_of, words
+from archive.search.vocabulary import Typed, typed_words, words
 from core.casenumbers import normalize_query, parse_case_number
 
 CONFIG = "danish"
@@ -56,21 +56,41 @@ class TsQuery(SearchQuery):
         super().__init__(Value(text), search_type="raw")
 
 
-def parsed_query(text: str) -> str:
-    """The websearch query as tsquery text, e.g. "'reform' & !'sygedagpeng'"."""
+def parsed_query(text: str) -> tuple[str, str]:
+    """The websearch query as tsquery text, e.g. "'reform' & !'sygedagpeng'", and its
+    positive part ("'reform'"; "" when there is none), in one round trip."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT websearch_to_tsquery(%s::regconfig, %s)::text", [CONFIG, text])
-        return cursor.fetchone()[0]
+        cursor.execute(
+            "SELECT q::text, querytree(q) FROM websearch_to_tsquery(%s::regconfig, %s) AS q",
+            [CONFIG, text],
+        )
+        tsquery, positive = cursor.fetchone()
+    # querytree() gives "T" when nothing positive is left ("-nord", "a or -b").
+    return tsquery, "" if positive == "T" else positive
 
 
 def expanded_query(
-    tsquery: str, words_by_stem: dict[str, str] | None = None, version: int | None = None
+    tsquery: str,
+    typed: dict[str, Typed] | None = None,
+    version: int | None = None,
+    *,
+    kinds_only: bool = False,
+    memo: dict | None = None,
 ) -> str:
-    """The tsquery with each plain positive term widened to the compounds containing it.
+    """The tsquery with each plain positive term widened to the compounds containing it,
+    and a term typed with a spelling variant (`Typed.fixes`) to the word meant and its
+    compounds. `kinds_only`: only to the compounds that end in the term (trafiksikkerhed
+    for sikkerhed), as typed; `memo` keeps the compounds looked up between calls.
 
     Terms inside a phrase or after "-" stay exact: a phrase means these words in this order,
     and excluding a word should not silently exclude every compound with it.
     """
+    memo = {} if memo is None else memo
+
+    def compounds(lexeme, word):
+        if lexeme not in memo:
+            memo[lexeme] = compound_expansions(lexeme, word, version=version)
+        return memo[lexeme]
 
     def widen(match):
         lexeme = match["lexeme"].replace("''", "'")
@@ -78,10 +98,14 @@ def expanded_query(
         after = tsquery[match.end() : match.end() + 4]
         if match["neg"] or match["suffix"] or PHRASE.search(before) or PHRASE.search(after):
             return match.group(0)
-        extra = compound_expansions(lexeme, (words_by_stem or {}).get(lexeme, ""), version=version)
-        if not extra:
+        word = (typed or {}).get(lexeme) or Typed("")
+        found = compounds(lexeme, word.word)
+        terms = [lexeme, *(found.kinds if kinds_only else found.all)]
+        for stem, fixed in [] if kinds_only else word.fixes:
+            terms += [stem, *compounds(stem, fixed).all]
+        if len(terms) == 1:
             return match.group(0)
-        terms = [lexeme, *extra]
+        terms = list(dict.fromkeys(terms))
         return "( " + " | ".join("'" + t.replace("'", "''") + "'" for t in terms) + " )"
 
     return LEXEME.sub(widen, tsquery)
@@ -92,13 +116,17 @@ class Query:
     """A user's query, prepared once per request.
 
     `case` is the normalised journal number (prefix) when the text is one; otherwise
-    `exact` is the tsquery of the text and `widened` the same with compound words.
+    `exact` is the tsquery of the text with each term widened to the compounds that name a
+    kind of it (trafiksikkerhed for sikkerhed), the items that rank first; `widened` the same
+    with every compound and spelling fix, the items that match. `positive` is `widened`
+    without its negated terms: what relevance is measured on.
     """
 
     text: str
     case: str | None = None
     exact: str = ""
     widened: str = ""
+    positive: str = ""
 
     @classmethod
     def prepare(cls, text: str, version: int | None = None) -> "Query":
@@ -106,13 +134,25 @@ class Query:
         case = normalize_query(text)
         if case:
             return cls(text, case=case)
-        exact = parsed_query(text)
-        if not exact:
+        parsed, positive = parsed_query(text)
+        if not parsed:
             return cls(text)
         # Read once here rather than once per widened term.
         version = versions.current() if version is None else version
-        widened = expanded_query(exact, stems_of(words(text)), version)
-        return cls(text, exact=exact, widened=widened)
+        typed, memo = typed_words(words(text)), {}
+        exact = expanded_query(parsed, typed, version, kinds_only=True, memo=memo)
+        widened = expanded_query(parsed, typed, version, memo=memo)
+        if positive == parsed:
+            return cls(text, exact=exact, widened=widened, positive=widened)
+        # Widened alike: a term ranks the same with or without the words excluded next to it.
+        positive = expanded_query(positive, typed, version, memo=memo) if positive else ""
+        return cls(text, exact=exact, widened=widened, positive=positive)
+
+    @property
+    def ranking(self) -> str:
+        """The tsquery relevance is measured on: ts_rank gives every match of "word -other"
+        the same tiny rank, so it ranks on the positive part ("word") alone."""
+        return self.positive or self.widened
 
     @property
     def needs_recheck(self) -> bool:
