@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from alerts.models import Subscription
 from archive.filters import ItemFilter, SearchForm
 from archive.models import AgendaItem, Committee, Outcome, Person
-from archive.people import naming
+from archive.people_queries import naming
 from core.casenumbers import parse_case_number
 
 SEARCH_PARAMS = (

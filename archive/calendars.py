@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from archive.caching import public_page
 from archive.limits import CALENDAR_SIZE
 from archive.models import AgendaItem, Attendance, Committee, Meeting, Municipality
-from archive.people import published_person
+from archive.people_queries import published_person
 
 ZONE = "Europe/Copenhagen"
 DURATION = datetime.timedelta(hours=2)

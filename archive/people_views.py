@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from archive.caching import public_page
 from archive.feeds import ItemFeed
 from archive.limits import FEED_SIZE
-from archive.people import (
+from archive.people_queries import (
     ITEM_LIMIT,
     attendance_of,
     items_naming,

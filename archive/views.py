@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import condition, require_GET
 
-from archive import people
+from archive import people_queries
 from archive.attachments import files_of, public_attachments
 from archive.caching import public_page
 from archive.filters import MeetingFilter, SearchForm, clean_params, search_filters
@@ -328,7 +328,7 @@ def committee_detail(request, municipality, slug):
             "committee": committee,
             "meetings": meetings,
             "search_url": reverse("archive:search") + f"?committee={committee.pk}",
-            "people": people.committee_people(committee),
+            "people": people_queries.committee_people(committee),
         },
     )
 

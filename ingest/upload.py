@@ -6,6 +6,9 @@
     confirm(record) store the previewed documents, all of them or none
     discard(token)  forget a pending upload (cancel, or after confirm)
 
+The checks live in `ingest.upload_checks`, the preview and its difference in
+`ingest.upload_preview`; their public names are importable from here as well.
+
 Nothing is written to the archive's tables before `confirm`. A pending upload is kept as its
 own record in Django's server-side session table (not in the editor's session, which is read
 on every admin request): the bytes and exactly the parse result the editor saw, signed by
@@ -15,20 +18,17 @@ Django. Nothing of it travels through the browser but the random token.
 import base64
 import datetime
 import hashlib
-import re
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import PurePath
 
 from django.conf import settings
 from django.contrib.sessions.backends.db import SessionStore
 from django.db import transaction
-from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from archive.models import Meeting, Outcome, SourceDocument
-from ingest import bundles, limits, pipeline, sources, store
+from ingest import limits, sources, store
 from ingest.errors import IngestError
 from ingest.limits import Sandbox
 from ingest.parsed import (
@@ -41,6 +41,37 @@ from ingest.parsed import (
     Reference,
 )
 from ingest.parsed import Meeting as ParsedMeeting
+from ingest.upload_checks import EXPORT, check, danish, family_name, find_duplicate, too_big
+from ingest.upload_preview import (
+    Diff,
+    FilePreview,
+    ItemChange,
+    diff,
+    preview,
+    preview_file,
+    stored_time,
+)
+
+__all__ = [
+    "EXPORT",
+    "Diff",
+    "FilePreview",
+    "ItemChange",
+    "Stored",
+    "check",
+    "confirm",
+    "danish",
+    "diff",
+    "discard",
+    "family_name",
+    "find_duplicate",
+    "from_json",
+    "load",
+    "parse_limited",
+    "prepare",
+    "preview",
+    "too_big",
+]
 
 # Time for parsing all files of one upload request. Keep it below the web server's request
 # timeout (GUNICORN_TIMEOUT, 30 s): a file that needs longer is refused, not left hanging.
@@ -52,103 +83,6 @@ SLOW_UPLOAD = gettext_lazy(
     "måske beskadiget eller meget stor: gem den som PDF igen fra kommunens "
     "system, eller upload den alene. Hjælper det ikke, så kontakt en administrator."
 )
-
-# An export of a case system or First Agenda: a ZIP or tar.gz of one meeting, or one
-# structured file (First Agenda's JSON, an ESDH manifest). Read by its own reader.
-EXPORT = "export"
-# What a file name promises, by extension. `sniff` names text, Markdown included, "text".
-CLAIMS = {
-    ".pdf": pipeline.PDF,
-    ".html": pipeline.HTML,
-    ".htm": pipeline.HTML,
-    ".txt": pipeline.TEXT,
-    ".md": pipeline.TEXT,
-    ".markdown": pipeline.TEXT,
-}
-# The ingest package's messages end in an English gloss: "(the file is empty)". Editors read
-# Danish; the gloss starts with one of these words.
-ENGLISH_GLOSS = re.compile(
-    r"\s*\((?:the|a|an|no|internal|use|this|it|municipality)\b[^()]*(?:\([^()]*\)[^()]*)*\)", re.I
-)
-
-
-def family_name(family: str) -> str:
-    return {
-        pipeline.PDF: _("en PDF"),
-        pipeline.HTML: _("en webside (HTML)"),
-        pipeline.TEXT: _("almindelig tekst"),
-        EXPORT: _("en eksport fra et sagssystem (ZIP, XML eller JSON)"),
-    }.get(family, family)
-
-
-def danish(message: str) -> str:
-    """An ingest message without its English gloss, its command-line hints as form fields."""
-    message = ENGLISH_GLOSS.sub("", message).strip()
-    return message.replace("(--committee)", _("i feltet „Udvalg“")).replace(
-        "(--municipality)", _("i feltet „Kommune“")
-    )
-
-
-# --- Checks ---------------------------------------------------------------------------------
-
-
-def too_big(size: int) -> str:
-    limit = settings.MAX_UPLOAD_BYTES
-    return _(
-        "Filen fylder %(size)s, men grænsen er %(limit)s. Del referatet op i flere filer, eller "
-        "gem PDF'en i en mindre udgave (fx uden billeder), og upload den igen."
-    ) % {"size": filesizeformat(size), "limit": filesizeformat(limit)}
-
-
-def check(data: bytes, file_name: str) -> str:
-    """Refuse a file that is too big, empty, no document, or not what its name says.
-
-    Returns the input family found in the bytes (pdf, html, text). An HTML file named .pdf
-    is refused: a .pdf that is a web page is nearly always a download that went wrong (an
-    error or login page), and storing it as the "original PDF" would mislead readers.
-    """
-    if len(data) > settings.MAX_UPLOAD_BYTES:
-        raise IngestError(too_big(len(data)), file_name)
-    if not data.strip():
-        raise IngestError(
-            _("Filen er tom. Gem referatet igen fra kommunens system, og upload den nye fil."),
-            file_name,
-        )
-    if bundles.archive_kind(data) is not None or pipeline.structured_reader(data) is not None:
-        family = EXPORT
-    else:
-        try:
-            family = pipeline.sniff(data)
-        except IngestError as error:
-            raise IngestError(danish(error.message), file_name) from None
-    claimed = CLAIMS.get(PurePath(file_name).suffix.lower())
-    if claimed and claimed != family:
-        raise IngestError(_mismatch(file_name, claimed, family), file_name)
-    return family
-
-
-def _mismatch(file_name, claimed, family):
-    suffix = {pipeline.PDF: ".pdf", pipeline.HTML: ".html", pipeline.TEXT: ".txt"}.get(
-        family, ".zip"
-    )
-    return _(
-        "Filen hedder „%(name)s“, men indeholder %(actual)s, ikke %(claimed)s. Det sker ofte, "
-        "når en download er gået galt. Hent referatet igen fra kommunens hjemmeside; er "
-        "indholdet rigtigt, så giv filen endelsen %(suffix)s og upload den igen."
-    ) % {
-        "name": file_name,
-        "actual": family_name(family),
-        "claimed": family_name(claimed),
-        "suffix": suffix,
-    }
-
-
-def find_duplicate(sha256: str) -> SourceDocument | None:
-    return (
-        SourceDocument.objects.select_related("meeting__committee__municipality")
-        .filter(sha256=sha256)
-        .first()
-    )
 
 
 # --- Parsing in a child process ---------------------------------------------------------------
@@ -266,199 +200,6 @@ def discard(token: str):
     SessionStore(session_key=token).delete()
 
 
-# --- Preview and difference ---------------------------------------------------------------------
-
-
-@dataclass
-class ItemChange:
-    label: str
-    title: str
-    fields: list[str]
-
-
-@dataclass
-class Diff:
-    """How a new version of a meeting differs from the stored one."""
-
-    added: list[dict] = field(default_factory=list)
-    removed: list[dict] = field(default_factory=list)
-    changed: list[ItemChange] = field(default_factory=list)
-    meeting_fields: list[str] = field(default_factory=list)
-
-    @property
-    def empty(self) -> bool:
-        return not (self.added or self.removed or self.changed or self.meeting_fields)
-
-
-@dataclass
-class FilePreview:
-    """One file of a pending upload as the editor sees it."""
-
-    name: str
-    size: int
-    sha256: str = ""
-    error: str = ""
-    duplicate: SourceDocument | None = None
-    meeting: dict | None = None
-    existing: Meeting | None = None
-    diff: Diff | None = None
-
-    @property
-    def status(self) -> str:
-        """error, duplicate, new, upgrade (minutes for a stored agenda) or replace."""
-        if self.error:
-            return "error"
-        if self.duplicate is not None:
-            return "duplicate"
-        if self.existing is None:
-            return "new"
-        if self.existing.kind == Meeting.Kind.AGENDA and self.meeting["kind"] == "referat":
-            return "upgrade"
-        return "replace"
-
-
-def preview(record: dict) -> list[FilePreview]:
-    """Every file of a pending upload, compared with what the archive holds now."""
-    return [_preview_one(entry) for entry in record["files"]]
-
-
-def _preview_one(entry):
-    view = FilePreview(entry["name"], entry["size"], entry.get("sha256", ""), entry.get("error"))
-    if view.error:
-        return view
-    view.duplicate = find_duplicate(view.sha256)
-    if view.duplicate is not None or not entry.get("parsed"):
-        if view.duplicate is None:  # stored once and since deleted: read it again
-            view.error = _("Filen blev fundet i arkivet, men er siden slettet. Upload den igen.")
-        return view
-    view.meeting = _readable(entry["parsed"])
-    view.existing = existing_meeting(view.meeting)
-    if view.existing is not None:
-        view.diff = diff(view.existing, view.meeting)
-    return view
-
-
-def _readable(parsed: dict) -> dict:
-    """The stored parse result with real dates and times, for templates."""
-    meeting = dict(parsed)
-    meeting["date"] = datetime.date.fromisoformat(parsed["date"])
-    meeting["time"] = _time(parsed["time"])
-    meeting["warnings"] = [danish(warning) for warning in parsed["warnings"]]
-    meeting["kind_label"] = _label_of(Meeting.Kind, parsed["kind"])
-    meeting["format_label"] = {
-        pipeline.PDF: "PDF",
-        pipeline.HTML: "HTML",
-        pipeline.MARKDOWN: "Markdown",
-        pipeline.TEXT: _("tekst"),
-    }.get(parsed["format"], parsed["format"])
-    files = parsed.get("files", [])
-    meeting["items"] = [
-        item
-        | {
-            "outcome_label": _label_of(Outcome, item["outcome"]),
-            "files": [f for f in files if f["item"] == item["position"]],
-        }
-        for item in parsed["items"]
-    ]
-    meeting["meeting_files"] = [f for f in files if f["item"] is None]
-    meeting["stored_files"] = sum(1 for f in files if f["sha256"])
-    return meeting
-
-
-def _time(value):
-    return datetime.time.fromisoformat(value) if isinstance(value, str) else value
-
-
-def _label_of(choices, value):
-    return str(choices(value).label) if value in choices.values else value
-
-
-def existing_meeting(meeting: dict) -> Meeting | None:
-    return (
-        Meeting.objects.select_related("committee__municipality")
-        .filter(
-            committee__municipality__name=meeting["municipality"],
-            committee__name=meeting["committee"],
-            date=meeting["date"],
-        )
-        .first()
-    )
-
-
-ITEM_FIELDS = {
-    "title": gettext_lazy("titel"),
-    "case_number": gettext_lazy("sagsnummer"),
-    "decision": gettext_lazy("beslutning"),
-    "outcome": gettext_lazy("udfald"),
-    "closed": gettext_lazy("lukket/åbent"),
-}
-
-
-def diff(meeting: Meeting, new: dict) -> Diff:
-    """Items added, removed and changed (matched by number, else by title), and which facts
-    of the meeting itself change."""
-    old_items = {
-        _key(row): row
-        for row in meeting.items.order_by("position").values(
-            "position", "number", "title", "case_number", "decision", "outcome", "closed"
-        )
-    }
-    new_items = {_key(item): _comparable(item) for item in new["items"]}
-    result = Diff(
-        added=[item for key, item in new_items.items() if key not in old_items],
-        removed=[item for key, item in old_items.items() if key not in new_items],
-    )
-    for key, item in new_items.items():
-        old = old_items.get(key)
-        changed = [_field_change(f, old, item) for f in ITEM_FIELDS if old and old[f] != item[f]]
-        if changed:
-            result.changed.append(ItemChange(_label(item), item["title"], changed))
-    result.meeting_fields = _meeting_changes(meeting, new)
-    return result
-
-
-def _field_change(name, old, new):
-    """ "titel", or for the outcome what it was and becomes: "udfald (drøftet → udsat)"."""
-    if name != "outcome":
-        return str(ITEM_FIELDS[name])
-    before, after = (_label_of(Outcome, row["outcome"]).lower() for row in (old, new))
-    return f"{ITEM_FIELDS[name]} ({before} → {after})"
-
-
-def _key(item):
-    return ("number", item["number"]) if item["number"] is not None else ("title", item["title"])
-
-
-def _comparable(item):
-    return {
-        "position": item["position"],
-        "number": item["number"],
-        "title": item["title"],
-        "case_number": item["case_number"] or "",
-        "decision": item["decision"] or "",
-        "outcome": item["outcome"],
-        "closed": item["closed"],
-    }
-
-
-def _label(item):
-    if item["number"] is not None:
-        return _("Punkt %(number)s") % {"number": item["number"]}
-    return _("Punkt uden nummer (nr. %(position)s i rækken)") % {"position": item["position"]}
-
-
-def _meeting_changes(meeting, new):
-    people = lambda rows: [(p["name"], p["party"]) for p in rows]  # noqa: E731
-    pairs = [
-        (_("type"), meeting.kind, new["kind"]),
-        (_("tidspunkt"), meeting.start_time, _time(new["time"])),
-        (_("mødested"), meeting.location, (new["location"] or "")[:300]),
-        (_("deltagere"), people(meeting.participants), people(new["participants"])),
-        (_("fraværende"), people(meeting.absent), people(new["absent"])),
-    ]
-    return [label for label, old, value in pairs if old != value]
-
-
 # --- Confirm ------------------------------------------------------------------------------------
 
 
@@ -488,7 +229,7 @@ def confirm(record: dict, *, user, replace=frozenset()) -> list[Stored]:
 
 
 def _confirm_one(entry, user, replace):
-    view = _preview_one(entry)
+    view = preview_file(entry)
     if view.status == "duplicate":
         return Stored(entry["name"], skipped=_("filen findes allerede i arkivet"))
     if view.status == "error":
@@ -513,7 +254,7 @@ def from_json(data: dict) -> ParsedDocument:
         committee=data["committee"],
         kind=data["kind"],
         date=datetime.date.fromisoformat(data["date"]),
-        time=_time(data["time"]),
+        time=stored_time(data["time"]),
         location=data["location"] or "",
         participants=[Person(**p) for p in data["participants"]],
         absent=[Person(**p) for p in data["absent"]],

@@ -11,7 +11,7 @@ from archive.api import serializers
 from archive.filters import clean_params
 from archive.limits import MEETING_LIMIT, PEOPLE_PAGE_SIZE
 from archive.models import Attendance, Municipality, Person
-from archive.people import attendance_of, items_naming, summarise
+from archive.people_queries import attendance_of, items_naming, summarise
 from core.people import clean_party, name_key
 
 

@@ -4,7 +4,8 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from ingest.evaluate import evaluate, format_report
+from ingest.evaluate import evaluate
+from ingest.evaluation_report import format_report
 from ingest.limits import Sandbox
 
 EXPECTED = Path(settings.BASE_DIR) / "tests" / "expected"
