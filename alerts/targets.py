@@ -23,6 +23,7 @@ from core.casenumbers import parse_case_number
 SEARCH_PARAMS = (
     "q",
     "scope",
+    "kind",
     "municipality",
     "committee",
     "date_from",
@@ -96,6 +97,8 @@ def _search_label(params, form, filterset) -> str:
     parts = [f"»{params['q']}«"] if params.get("q") else [_("alle punkter")]
     if params.get("scope"):
         parts.append(str(dict(form.fields["scope"].choices)[params["scope"]]).lower())
+    if data.get("kind"):
+        parts.append(_("kun regioner") if data["kind"] == "region" else _("kun kommuner"))
     if data.get("municipality"):
         parts.append(data["municipality"].name)
     if data.get("committee"):

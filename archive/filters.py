@@ -7,10 +7,16 @@ from django.utils.translation import gettext_lazy as _
 
 from archive.models import AgendaItem, Committee, Meeting, Municipality, Outcome
 
+# A regional council's committees are not a municipality's: `kind=region` or `kind=kommune`.
+BODY_KIND = _("Kommune eller region")
+
 
 class ItemFilter(django_filters.FilterSet):
     """Filters on agenda items. Unknown values make the form invalid (a 400), never a 500."""
 
+    kind = django_filters.ChoiceFilter(
+        field_name="municipality__kind", choices=Municipality.Kind.choices, label=BODY_KIND
+    )
     municipality = django_filters.ModelChoiceFilter(
         queryset=Municipality.objects.all(), to_field_name="slug", label=_("Kommune")
     )
@@ -42,6 +48,11 @@ class ItemFilter(django_filters.FilterSet):
 
 
 class MeetingFilter(django_filters.FilterSet):
+    kind = django_filters.ChoiceFilter(
+        field_name="committee__municipality__kind",
+        choices=Municipality.Kind.choices,
+        label=BODY_KIND,
+    )
     municipality = django_filters.ModelChoiceFilter(
         field_name="committee__municipality",
         queryset=Municipality.objects.all(),

@@ -43,6 +43,13 @@ class Municipality(models.Model):
     def get_absolute_url(self):
         return reverse("archive:municipality", args=[self.slug])
 
+    @property
+    def kind_shown(self) -> str:
+        """The kind to print beside the name ("region"), or "" when the name says it already:
+        "Region Hovedstaden", "Greve Kommune", "Bornholms Regionskommune"."""
+        word = {bodies.KOMMUNE: "kommune", bodies.REGION: "region"}.get(self.kind, "")
+        return "" if word in self.name.lower() else str(self.get_kind_display())
+
 
 class Committee(models.Model):
     municipality = models.ForeignKey(

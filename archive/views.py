@@ -113,6 +113,8 @@ def _query_without(params, *keys):
 
 
 FACET_LINKS = 12  # values shown per facet (templates/includes/_facets.html)
+# Facets that say nothing with one value: results all from municipalities need no "Kommune".
+SPLIT_ONLY = {"kind"}
 
 
 def _facet_links(params, facets):
@@ -120,6 +122,8 @@ def _facet_links(params, facets):
     links = {}
     for name, values in facets.items():
         chosen = params.get(name)
+        if name in SPLIT_ONLY and len(values) < 2 and not chosen:
+            continue
         rows = []
         for facet in values[:FACET_LINKS]:
             selected = chosen == facet.value

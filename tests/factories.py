@@ -2,6 +2,7 @@
 parser: a better parser must not break a search test.
 
     municipality(), committee(), meeting(), source(), item()   one row each, with defaults
+    region()            a region (a body of kind region) rather than a municipality
     seed_archive()      the five seed meetings (samples/) as the parser once read them,
                         frozen in tests/fixtures/seed_archive.json and built row for row as
                         ingest.store writes them (the originals are the sample files' bytes)
@@ -44,6 +45,11 @@ def municipality(name="Testby Kommune", slug=None, kind="kommune"):
     slug = slug or name.lower().removesuffix(" kommune").replace(" ", "-")
     found, _ = Municipality.objects.get_or_create(name=name, defaults={"slug": slug, "kind": kind})
     return found
+
+
+def region(name="Region Hovedstaden", slug="regionh"):
+    """A region: its council's committees are a region's, not a municipality's."""
+    return municipality(name, slug, kind="region")
 
 
 def committee(municipality_=None, name="Økonomiudvalget", slug=None):

@@ -183,7 +183,7 @@ def test_api_search_shape(client, seed_archive):
         }
     ]
     assert "«udslusning»" in data["results"][0]["snippet"]
-    assert set(data["facets"]) == {"municipality", "committee", "year", "outcome"}
+    assert set(data["facets"]) == {"kind", "municipality", "committee", "year", "outcome"}
 
 
 def test_api_rejects_unknown_filter_values_with_json(client, seed_archive):

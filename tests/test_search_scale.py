@@ -42,7 +42,8 @@ def orm_facets(matches):
     """{kind: {value: count}} of the matched items, counted independently of archive.search."""
     ids = list(matches.values_list("pk", flat=True))
     base = AgendaItem.objects.filter(pk__in=ids).annotate(year=ExtractYear("meeting_date"))
-    fields = {"municipality": "municipality__slug", "committee": "committee_id"}
+    fields = {"kind": "municipality__kind", "municipality": "municipality__slug"}
+    fields |= {"committee": "committee_id"}
     fields |= {"year": "year", "outcome": "outcome"}
     return {
         kind: dict((str(v), n) for v, n in base.values_list(name).annotate(n=Count("id")))

@@ -8,7 +8,16 @@ schemas are in archive/api/schemas.py.
 from django.utils.translation import gettext as _
 
 from archive.api.params import DELIMITERS
-from archive.api.schemas import DATE, DATETIME, INTEGER, OUTCOME, STRING, ref, schemas
+from archive.api.schemas import (
+    BODY_KIND,
+    DATE,
+    DATETIME,
+    INTEGER,
+    OUTCOME,
+    STRING,
+    ref,
+    schemas,
+)
 from archive.limits import (
     CALENDAR_SIZE,
     COUNT_CAP,
@@ -75,6 +84,12 @@ def parameters():
             {"type": "string", "enum": list(SORTS)},
             _("Relevans (standard med søgetekst) eller dato, nyeste først."),
         ),
+        "kind": query_parameter(
+            "kind",
+            BODY_KIND,
+            _("Kun kommuners (kommune) eller kun regioners (region) møder og punkter."),
+            "region",
+        ),
         "municipality": query_parameter(
             "municipality", STRING, _("Kommunens id (kortnavn)."), "herning"
         ),
@@ -107,8 +122,8 @@ def parameters():
     }
 
 
-SEARCH = ["q", "scope", "sort", "municipality", "committee", "date_from", "date_to", "year"]
-SEARCH += ["kle", "outcome", "closed"]
+SEARCH = ["q", "scope", "sort", "kind", "municipality", "committee", "date_from", "date_to"]
+SEARCH += ["year", "kle", "outcome", "closed"]
 FILTERS = [p for p in SEARCH if p not in ("q", "scope", "sort")]
 
 
@@ -187,7 +202,15 @@ def _api_paths() -> dict:
             api,
             _("Møder, nyeste først"),
             _("Sorteret som mødelisten på sitet, 50 pr. side som standard."),
-            params("municipality", "committee", "year", "date_from", "date_to", "modified_since")
+            params(
+                "kind",
+                "municipality",
+                "committee",
+                "year",
+                "date_from",
+                "date_to",
+                "modified_since",
+            )
             + page,
             responses("MeetingList", "400"),
         ),
@@ -309,7 +332,7 @@ def _export_paths() -> dict:
             exports,
             _("Mødeliste som CSV"),
             _("Højst %(n)s rækker, UTF-8 med BOM.") % {"n": EXPORT_LIMIT},
-            params("municipality", "committee", "year", "date_from", "date_to")
+            params("kind", "municipality", "committee", "year", "date_from", "date_to")
             + params("modified_since", "delimiter"),
             responses("", "400", content=CSV),
         ),
@@ -317,7 +340,7 @@ def _export_paths() -> dict:
             exports,
             _("Mødeliste som JSON"),
             _("Højst %(n)s møder.") % {"n": EXPORT_LIMIT},
-            params("municipality", "committee", "year", "date_from", "date_to")
+            params("kind", "municipality", "committee", "year", "date_from", "date_to")
             + params("modified_since"),
             responses("MeetingExport", "400"),
         ),

@@ -2,7 +2,7 @@
 allowed), so that tests/test_api_v1.py can check every endpoint's real responses against
 them. Enums come from the models that define them."""
 
-from archive.models import Attendance, Meeting, Outcome
+from archive.models import Attendance, Meeting, Municipality, Outcome
 
 REF = "#/components/schemas/"
 
@@ -39,6 +39,7 @@ SHA256 = {"type": "string", "pattern": "^[0-9a-f]{64}$"}
 # Enums from the code that defines them, so the document cannot drift from it.
 OUTCOME = {"type": "string", "enum": list(Outcome.values)}
 MEETING_KIND = {"type": "string", "enum": list(Meeting.Kind.values)}
+BODY_KIND = {"type": "string", "enum": list(Municipality.Kind.values)}
 
 
 def const(value):
@@ -116,7 +117,8 @@ ITEM |= {
 FACET = array(obj({"value": STRING, "label": STRING, "count": INTEGER}))
 # Empty when nothing was searched for (a query of stop words only).
 FACETS = obj(
-    {name: FACET for name in ("municipality", "committee", "year", "outcome")}, required=[]
+    {name: FACET for name in ("kind", "municipality", "committee", "year", "outcome")},
+    required=[],
 )
 EXPORT_META = {
     "source": URI,
@@ -191,6 +193,7 @@ def _object_schemas() -> dict:
                 "type": const("Body"),
                 **BODY_REF,
                 "slug": STRING,
+                "kind": BODY_KIND,
                 "committee_count": INTEGER,
                 "committees": URI,
                 "meetings": URI,

@@ -60,6 +60,7 @@ def body_json(request, municipality):
         "type": "Body",
         **body_ref(request, municipality),
         "slug": municipality.slug,
+        "kind": municipality.kind,
         "committee_count": municipality.committee_count,
         "committees": absolute(
             request, "api_committees", query={"municipality": municipality.slug}

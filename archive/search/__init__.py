@@ -6,7 +6,7 @@ or the AgendaItem QuerySet methods (archive.querysets); nothing else builds full
                 typed words looked up with their spelling variants (boernehave -> børnehave)
     compounds   compound words that contain a search term ("reform" -> beskæftigelsesreformen)
     spelling    "Mente du ..." suggestions from the vocabulary
-    facets      counts per municipality, committee, year and outcome: exact, or from a sample
+    facets      counts per body kind, municipality, committee, year, outcome: exact or sampled
     snippets    highlighted text for the page shown: escaped first, then <mark>
     cases       copies of a case in several committees: one hit, the others under it
     throttle    how many searches a process computes at once

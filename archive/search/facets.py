@@ -1,4 +1,5 @@
-"""Facet counts: per municipality, committee, year and outcome within the results.
+"""Facet counts: per kind of body, municipality, committee, year and outcome within the
+results.
 
 Exact when the matches are counted; past the count cap, estimated from a fixed sample of the
 table in one query (`sampled_facets`).
@@ -10,6 +11,7 @@ from dataclasses import dataclass
 from django.db import connection
 from django.db.models import Count
 from django.db.models.functions import ExtractYear
+from django.utils.text import capfirst
 
 from archive import limits
 from archive.caching import cache_get, cache_set
@@ -87,6 +89,8 @@ def sampled_facets(matching) -> Sample:
             WITH s AS MATERIALIZED ({sql})
             SELECT 'municipality', m.slug, m.name, count(*) FROM s
                 JOIN archive_municipality m ON m.id = s.municipality_id GROUP BY m.slug, m.name
+            UNION ALL SELECT 'kind', m.kind, m.kind, count(*) FROM s
+                JOIN archive_municipality m ON m.id = s.municipality_id GROUP BY m.kind
             UNION ALL SELECT 'committee', c.id::text, c.name, count(*) FROM s
                 JOIN archive_committee c ON c.id = s.committee_id GROUP BY c.id, c.name
             UNION ALL SELECT 'year', y::text, y::text, count(*) FROM (
@@ -97,13 +101,24 @@ def sampled_facets(matching) -> Sample:
         )
         rows = cursor.fetchall()
     labels = dict(Outcome.choices)
-    found = {"municipality": [], "committee": [], "year": [], "outcome": []}
+    found = {"kind": [], "municipality": [], "committee": [], "year": [], "outcome": []}
     for kind, value, label, n in rows:
         if kind == "outcome":
             label = str(labels.get(value, value))
+        elif kind == "kind":
+            label = body_kind_label(value)
         found[kind].append(Facet(value, label, max(1, round(n * scale))))
     in_sample = sum(n for kind, _, _, n in rows if kind == "outcome")
     return Sample(_sorted_facets(found), in_sample, scale)
+
+
+def body_kind_label(kind: str) -> str:
+    """ "Kommune", "Region": the facet's label of a kind of body."""
+    return capfirst(str(dict(Municipality.Kind.choices).get(kind, kind)))
+
+
+def _kinds(counts: Counter) -> list[Facet]:
+    return [Facet(kind, body_kind_label(kind), n) for kind, n in counts.items()]
 
 
 def _sorted_facets(found: dict) -> dict:
@@ -125,17 +140,21 @@ def facets_of(rows) -> dict:
         counts["committee"][committee] += 1
         counts["year"][date.year] += 1
         outcomes[outcome] += 1
-    municipalities = {
-        pk: (slug, name)
-        for pk, slug, name in Municipality.objects.filter(
-            id__in=counts["municipality"]
-        ).values_list("id", "slug", "name")
-    }
+    municipalities, kinds = {}, {}
+    for pk, slug, name, kind in Municipality.objects.filter(
+        id__in=counts["municipality"]
+    ).values_list("id", "slug", "name", "kind"):
+        municipalities[pk], kinds[pk] = (slug, name), kind
+    by_kind = Counter()
+    for pk, n in counts["municipality"].items():
+        if pk in kinds:
+            by_kind[kinds[pk]] += n
     committees = dict(
         Committee.objects.filter(id__in=counts["committee"]).values_list("id", "name")
     )
     labels = dict(Outcome.choices)
     found = {
+        "kind": _kinds(by_kind),
         "municipality": [
             Facet(*municipalities[pk], n)
             for pk, n in counts["municipality"].items()
@@ -153,16 +172,21 @@ def facets_of(rows) -> dict:
 
 
 def facets(items) -> dict:
-    """Counts per municipality, committee, year and outcome within the results."""
+    """Counts per kind of body, municipality, committee, year and outcome within the results."""
     base = items.order_by()
-    by_municipality = base.values("municipality__slug", "municipality__name").annotate(
-        n=Count("id")
-    )
+    # The kind goes with the municipality: the same groups, and no query of its own.
+    by_municipality = base.values(
+        "municipality__slug", "municipality__name", "municipality__kind"
+    ).annotate(n=Count("id"))
+    by_kind = Counter()
+    for r in by_municipality:
+        by_kind[r["municipality__kind"]] += r["n"]
     by_committee = base.values("committee_id", "committee__name").annotate(n=Count("id"))
     by_year = base.annotate(y=ExtractYear("meeting_date")).values("y").annotate(n=Count("id"))
     by_outcome = base.values("outcome").annotate(n=Count("id"))
     labels = dict(Outcome.choices)
     found = {
+        "kind": _kinds(by_kind),
         "municipality": [
             Facet(r["municipality__slug"], r["municipality__name"], r["n"]) for r in by_municipality
         ],

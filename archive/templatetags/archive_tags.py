@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 register = template.Library()
 
 FACET_HEADINGS = [
+    ("kind", _("Kommune eller region")),
     ("municipality", _("Kommune")),
     ("committee", _("Udvalg")),
     ("year", _("År")),
