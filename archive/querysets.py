@@ -2,7 +2,7 @@
 
 `public()` is the one definition of "what the public may see": published meetings and the
 items of published meetings. The search methods build on archive.search.query (no models),
-so models.py can import this module without a cycle.
+so the models (archive/models/) can import this module without a cycle.
 """
 
 from django.contrib.postgres.search import SearchHeadline, SearchRank
