@@ -22,7 +22,8 @@ DATE_TAIL = re.compile(
     re.I,
 )
 LABEL = re.compile(
-    r"^(?P<label>udvalg|mødedato|dato|tidspunkt|mødetidspunkt|starttidspunkt|mødested|sted|"
+    r"^(?P<label>udvalg|mødedato|dato|tidspunkt|mødetidspunkt|starttidspunkt|tid(?=\s*:)|"
+    r"mødested|sted|"
     r"lokale|mødelokale|mødedeltagere|deltagere|til\s+stede|tilstede|medlemmer|deltagende|"
     r"fraværende(?:\s+med\s+afbud)?|afbud|fravær|forfald|bemærkninger)\b\s*:?\s*(?P<rest>.*)$",
     re.I,
@@ -57,7 +58,10 @@ NOT_A_PLACE = {
 PARTICIPANTS = {"mødedeltagere", "deltagere", "til stede", "tilstede", "medlemmer", "deltagende"}
 ABSENT = {"fraværende", "fraværende med afbud", "afbud", "fravær", "forfald"}
 PLACE = {"mødested", "sted", "lokale", "mødelokale"}
-WHEN = {"mødedato", "dato", "tidspunkt", "mødetidspunkt", "starttidspunkt"}
+WHEN = {"mødedato", "dato", "tidspunkt", "mødetidspunkt", "starttidspunkt", "tid"}
+# Labels whose value is one short line: these may stand in a block, all labels first and
+# then the values in the same order (a two-column header table read column by column).
+SINGLE_VALUE = {"udvalg"} | WHEN | PLACE
 
 
 @dataclass
@@ -79,6 +83,12 @@ def parse_header(lines: list[str]) -> Header:
         line = squash(lines[index])
         index += 1
         if not line:
+            continue
+        block = _label_block(lines, index - 1)
+        if block:
+            for name, value in block[0]:
+                _labelled(header, name, value, [], 0, date_lines)
+            index = block[1]
             continue
         label = LABEL.match(line)
         if label:
@@ -126,6 +136,33 @@ def _labelled(header, label, rest, lines, index, date_lines):
         if inner and inner["label"].lower() != "bemærkninger":
             _labelled(header, inner["label"].lower(), inner["rest"], [], 0, date_lines)
     return index
+
+
+def _label_block(lines, index):
+    """([(label, value), ...], index after the values) for a block of two or more bare
+    labels ("Dato:" "Tid:" "Sted:") followed by as many values, else None."""
+    labels = []
+    while index < len(lines):
+        line = squash(lines[index])
+        label = LABEL.match(line) if line else None
+        if line and not (label and not label["rest"] and label["label"].lower() in SINGLE_VALUE):
+            break
+        if label:
+            labels.append(squash(label["label"].lower()))
+        index += 1
+    if len(labels) < 2:
+        return None
+    values = []
+    while index < len(lines) and len(values) < len(labels):
+        line = squash(lines[index])
+        if line and LABEL.match(line) and re.match(r"^[^:]{1,30}:", line):
+            return None  # another label: the values are not all there
+        if line:
+            values.append(line)
+        index += 1
+    if len(values) < len(labels):
+        return None
+    return list(zip(labels, values, strict=True)), index
 
 
 def _continued(rest, lines, index):
