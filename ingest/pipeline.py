@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 from core import bodies
 from ingest.errors import IngestError
+from ingest.parse import notminutes
 from ingest.parse.minutes import parse_text
 from ingest.parsed import ParsedDocument
 from ingest.readers import docx
@@ -68,6 +69,7 @@ KNOWN_BINARIES = {
 # file has a stream named "WordDocument" (its name is stored in UTF-16).
 OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 WORD_STREAM = "WordDocument".encode("utf-16-le")
+LEGACY_DOC = "legacy-doc"
 LEGACY_WORD = (
     "Filen er et Word-dokument i det gamle format (.doc), som ikke kan læses. Åbn det i Word "
     "og gem det som .docx eller PDF, og upload det igen. (Legacy Word .doc files are not "
@@ -93,7 +95,8 @@ def sniff(data: bytes) -> str:
     if head.lstrip()[:5] == b"%PDF-":
         return PDF
     if head.startswith(OLE2):
-        raise IngestError(LEGACY_WORD if WORD_STREAM in data[:1024**2] else LEGACY_OFFICE)
+        word = WORD_STREAM in data[:1024**2]
+        raise IngestError(LEGACY_WORD if word else LEGACY_OFFICE, reason=LEGACY_DOC)
     if head.startswith(b"PK\x03\x04") and docx.is_docx(data):
         return DOCX
     for magic, description in KNOWN_BINARIES.items():
@@ -184,7 +187,11 @@ def _read(data, source, municipality, committee, bundle):
         meeting.municipality = meeting.municipality or _evident_body(data, meeting)
         return _document(data, source, reader.FORMAT, "utf-8", meeting)
     extracted = extract(data)
-    meeting = parse_text(extracted.text, municipality=municipality, committee=committee)
+    notminutes.refuse_at_sight(extracted.text)
+    try:
+        meeting = parse_text(extracted.text, municipality=municipality, committee=committee)
+    except IngestError as error:
+        raise notminutes.explain(extracted.text) or error from None
     meeting.warnings[:0] = extracted.warnings
     return _document(data, source, extracted.format, extracted.encoding, meeting)
 
