@@ -95,7 +95,7 @@ def sniff(data: bytes) -> str:
     if head.lstrip()[:5] == b"%PDF-":
         return PDF
     if head.startswith(OLE2):
-        word = WORD_STREAM in data[:1024**2]
+        word = WORD_STREAM in data[: 1024**2]
         raise IngestError(LEGACY_WORD if word else LEGACY_OFFICE, reason=LEGACY_DOC)
     if head.startswith(b"PK\x03\x04") and docx.is_docx(data):
         return DOCX

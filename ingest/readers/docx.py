@@ -146,9 +146,7 @@ def _table_rows(table) -> list[str]:
     columns counts once. A table inside a cell gives its text to that cell."""
     rows = []
     for row in table.iterchildren(f"{W}tr"):
-        cells = [
-            " ".join(_text(cell).split()) for cell in row.iterchildren(f"{W}tc")
-        ]
+        cells = [" ".join(_text(cell).split()) for cell in row.iterchildren(f"{W}tc")]
         if any(cells):
             rows.append("\t".join(cells) if len(cells) > 1 else cells[0])
     return rows
