@@ -21,7 +21,7 @@ from pathlib import Path
 
 from ingest.errors import IngestError
 from ingest.readers import docx, xmlsafe
-from ingest.readers.pdf import _check_inflated_size, _read_error
+from ingest.readers.pdf_bounds import check_inflated_size, read_error
 
 LAYER, OCR, NONE, UNSUPPORTED = "layer", "ocr", "none", "unsupported"
 # A page with fewer letters than this in its text layer is a scanned page (a stamp or a
@@ -86,7 +86,7 @@ def _pdf_pages(data: bytes) -> FileText:
     from pdfminer.layout import LAParams
 
     logging.getLogger("pdfminer").setLevel(logging.ERROR)
-    _check_inflated_size(data)
+    check_inflated_size(data)
     result = FileText(LAYER)
     try:
         for number, layout in enumerate(extract_pages(io.BytesIO(data), laparams=LAParams()), 1):
@@ -103,7 +103,7 @@ def _pdf_pages(data: bytes) -> FileText:
     except IngestError:
         raise
     except Exception as exc:  # pdfminer raises many unrelated types for broken files
-        raise _read_error(exc) from exc
+        raise read_error(exc) from exc
     result.page_count = len(result.pages)
     if not result.pages:
         raise IngestError("PDF'en har ingen sider (the PDF has no pages).")
