@@ -48,6 +48,18 @@ TRAILING_PLACE = re.compile(
     r"\bkl\.?\s*\d{1,2}[.:]\d{2}\s*,?\s*(?:i|på)\s+(?P<place>[A-ZÆØÅ].{2,100})$"
 )
 LOCATION_LINE = re.compile(r"^i\s+(?P<place>[A-ZÆØÅ].{2,120})$")
+# A meeting room named without a label ("Mødelokale 2, Rådhuset"), on its own line or
+# run onto the committee's name by a page that prints them side by side.
+ROOM = (
+    r"(?:mødelokale|møderum|lokale|udvalgsværelse|udvalgsrum|byrådssal(?:en)?|mødesal(?:en)?|"
+    r"kommunalbestyrelsessal(?:en)?|borgmesterkontoret|rådhus(?:et)?|virtuelt møde|teams)\b"
+)
+PLACE_LINE = re.compile(rf"^(?P<place>{ROOM}.{{0,100}})$", re.I)
+# Only words no committee's name holds may split one ("Udvalget for Lokale Erhverv" stays).
+MEETING_ROOM = r"(?:mødelokale|møderum|udvalgsværelse|byrådssal(?:en)?|mødesal(?:en)?)\b"
+ROOM_AFTER_COMMITTEE = re.compile(
+    rf"^(?P<committee>.+?\S)\s*[,\-–]?\s+(?P<place>{MEETING_ROOM}.*)$", re.I
+)
 MUNICIPALITY = re.compile(r"\b([A-ZÆØÅ][a-zæøå]+(?:-[A-ZÆØÅ][a-zæøå]+)?)\s+Kommunes?\b")
 NOT_A_PLACE = {
     "Den", "Det", "Denne", "Dette", "Hver", "Enhver", "Anden", "Andre", "Samme", "Egen", "Hele",
@@ -89,6 +101,11 @@ def parse_header(lines: list[str]) -> Header:
             for name, value in block[0]:
                 _labelled(header, name, value, [], 0, date_lines)
             index = block[1]
+            continue
+        place = PLACE_LINE.match(line)
+        if place and not re.match(r"^\S+\s*:", line) and not dates.find_date(line):
+            # "Mødelokale 2, Rådhuset" without a label: the room is the place, word and all.
+            header.location = header.location or place["place"].strip(" .")
             continue
         label = LABEL.match(line)
         if label:
@@ -215,6 +232,10 @@ def _title_line(header, line):
         return
     if not header.committee and len(line) < 90 and COMMITTEE_WORD.search(line):
         candidate = _strip_committee(line)
+        room = ROOM_AFTER_COMMITTEE.match(candidate)
+        if room and COMMITTEE_WORD.search(room["committee"]):
+            candidate = room["committee"]
+            header.location = header.location or room["place"].strip(" .")
         if candidate and candidate[0].isupper() and len(candidate.split()) <= 8:
             header.committee = candidate
 
