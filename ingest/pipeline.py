@@ -29,7 +29,7 @@ from ingest.readers import docx
 from ingest.readers import text as textformat
 
 # Bumped when reading changes what a stored document would give: `reparse` then has work.
-PARSER_VERSION = "2.1"  # 2.1: First Agenda JSON; recommended and withheld outcomes
+PARSER_VERSION = "2.2"  # 2.2: Word, sub-items, label blocks, rooms, not-minutes refusals
 log = logging.getLogger(__name__)
 
 # Structured readers, tried in this order before the document readers.

@@ -1,7 +1,7 @@
 """Layouts of text PDFs and HTML pages that real publishing systems print, one rule each.
 
 The inputs are built from real documents: the eDoc per-item PDFs of Ballerup's Sundheds- og
-Forebyggelsesudvalget (4.12.2012; one is tests/fixtures/docs/edoc_ballerup_punkt_6.pdf),
+Forebyggelsesudvalget (4.12.2012; tests/fixtures/esdh/edoc-ballerup-2012-12-04/),
 the Greve Plan- og Tryghedsudvalget meeting of 25.3.2025 (titles and case numbers from its
 First Agenda JSON, tests/fixtures/greve-firstagenda/) and the Acadre referat of Syddjurs.
 """
@@ -15,7 +15,7 @@ from ingest import pipeline
 from ingest.readers.pdf import extract_pdf
 
 DOCS = Path(__file__).parent / "fixtures" / "docs"
-EDOC_ITEM = DOCS / "edoc_ballerup_punkt_6.pdf"
+EDOC_ITEM = Path(__file__).parent / "fixtures" / "esdh" / "edoc-ballerup-2012-12-04" / "1552819.PDF"
 
 EDOC_TITLE = "Prioritering af midler til kronisk syge borgere og hverdagsrehabilitering for ældre"
 EDOC_HEAD = """Ballerup Kommune
