@@ -72,8 +72,8 @@ WORD_STREAM = "WordDocument".encode("utf-16-le")
 LEGACY_DOC = "legacy-doc"
 LEGACY_WORD = (
     "Filen er et Word-dokument i det gamle format (.doc), som ikke kan læses. Åbn det i Word "
-    "og gem det som .docx eller PDF, og upload det igen. (Legacy Word .doc files are not "
-    "read: save it as .docx or PDF.)"
+    "og gem det som .docx eller PDF, og upload det igen. (The file is a legacy Word .doc "
+    "file, which is not read: save it as .docx or PDF.)"
 )
 LEGACY_OFFICE = (
     "Filen er et gammelt Office-dokument (fx .xls eller .ppt), ikke et referat. Gem referatet "
