@@ -185,3 +185,35 @@ def test_a_truncated_docx_is_refused_as_damaged(share):
     data = docx_factory.FIXTURE.read_bytes()
     with pytest.raises(IngestError, match="beskadiget|ZIP-arkiv"):
         pipeline.parse_document(data[: int(len(data) * share)])
+
+
+def test_content_controls_tracked_changes_and_cells_of_several_paragraphs():
+    import docx as python_docx
+    from docx.oxml import parse_xml
+
+    document = python_docx.Document()
+    table = document.add_table(rows=1, cols=2)
+    table.rows[0].cells[0].text = "Mødested:"
+    table.rows[0].cells[0].add_paragraph("(adresse)")
+    table.rows[0].cells[1].text = "Byrådssalen"
+    w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    # A referat template's field in a content control, and a title changed with tracking on.
+    document.element.body.insert(
+        0,
+        parse_xml(
+            f"<w:sdt {w}><w:sdtContent><w:p><w:r><w:t>Økonomiudvalget</w:t></w:r></w:p>"
+            "</w:sdtContent></w:sdt>"
+        ),
+    )
+    document.element.body.insert(
+        1,
+        parse_xml(
+            f"<w:p {w}><w:r><w:t xml:space='preserve'>Punkt 1. </w:t></w:r>"
+            "<w:del><w:r><w:delText>Budget</w:delText></w:r></w:del>"
+            "<w:ins><w:r><w:t>Regnskab 2025</w:t></w:r></w:ins></w:p>"
+        ),
+    )
+    out = io.BytesIO()
+    document.save(out)
+    text, _warnings = docx.extract_docx(out.getvalue())
+    assert text == "Økonomiudvalget\n\nPunkt 1. Regnskab 2025\n\nMødested: (adresse)\tByrådssalen\n"

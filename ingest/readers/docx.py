@@ -95,18 +95,28 @@ def extract_docx(data: bytes) -> tuple[str, list[str]]:
     except Exception as error:  # python-docx raises KeyError, ValueError, lxml errors ...
         raise IngestError(DAMAGED.format(error=f"{type(error).__name__}: {error}")) from error
     numbering = Numbering(document)
-    blocks = []
-    for element in document.element.body.iterchildren():
-        if element.tag == f"{W}p":
-            blocks.extend(_paragraph_lines(element, numbering))
-        elif element.tag == f"{W}tbl":
-            blocks.extend(_table_rows(element))
+    blocks = list(_blocks(document.element.body, numbering))
     return "\n\n".join(block for block in blocks if block.strip()) + "\n", []
 
 
+# Body-level containers whose paragraphs are the document's own: content controls of a
+# referat template (w:sdt) and custom XML markup.
+CONTAINERS = {f"{W}sdt", f"{W}sdtContent", f"{W}customXml"}
+
+
+def _blocks(container, numbering):
+    """The lines of the paragraphs and tables in a body (or a container in it), in order."""
+    for element in container.iterchildren():
+        if element.tag == f"{W}p":
+            yield from _paragraph_lines(element, numbering)
+        elif element.tag == f"{W}tbl":
+            yield from _table_rows(element)
+        elif element.tag in CONTAINERS:
+            yield from _blocks(element, numbering)
+
+
 def _paragraph_lines(paragraph, numbering) -> list[str]:
-    text = " ".join(_text(paragraph).split(" "))
-    lines = [" ".join(line.split()) for line in text.split("\n")]
+    lines = [" ".join(line.split()) for line in _text(paragraph).split("\n")]
     lines = [line for line in lines if line]
     if lines:
         lines[0] = numbering.label(paragraph) + lines[0]
@@ -146,10 +156,15 @@ def _table_rows(table) -> list[str]:
     columns counts once. A table inside a cell gives its text to that cell."""
     rows = []
     for row in table.iterchildren(f"{W}tr"):
-        cells = [" ".join(_text(cell).split()) for cell in row.iterchildren(f"{W}tc")]
+        cells = [_cell_text(cell) for cell in row.iterchildren(f"{W}tc")]
         if any(cells):
             rows.append("\t".join(cells) if len(cells) > 1 else cells[0])
     return rows
+
+
+def _cell_text(cell) -> str:
+    """A cell's paragraphs (a nested table's too) as one line of words."""
+    return " ".join(" ".join(_text(p).split()) for p in cell.iter(f"{W}p")).strip()
 
 
 # --- automatic numbering ----------------------------------------------------------------
