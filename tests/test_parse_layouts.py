@@ -218,3 +218,43 @@ def test_first_agenda_agenda_page_keeps_items_that_have_no_case_number_yet():
     found = pipeline.parse_document(first_agenda_page(decided=False)).meeting
     assert found.kind == "dagsorden"
     assert [(i.number, i.title) for i in found.items] == [(n, t) for n, _c, t in GREVE]
+
+
+def _hanging_title_pdf() -> tuple[bytes, str]:
+    """A referat PDF whose item title wraps under its first word, not under "40."."""
+    from fpdf import FPDF
+
+    pdf = FPDF(unit="pt", format="A4")
+    pdf.add_page()
+    left, width = 57.0, 595.28 - 114
+
+    def draw(x, y, text, bold=False, size=10):
+        pdf.set_font("Helvetica", "B" if bold else "", size)
+        pdf.text(x, y, text)
+
+    for y, text in zip(range(80, 160, 20), HANGING_HEAD, strict=True):
+        draw(left, y, text)
+    title = (
+        "Anlægsbevilling til renovering af Slagelse Rådhus, etape 2 - klimaskærm, "
+        "tilgængelighed og energiforbedringer i kælderen"
+    )
+    pdf.set_font("Helvetica", "B", 12)
+    words, first = title.split(), "40. "
+    while pdf.get_string_width(first + words[0]) < width:
+        first += words.pop(0) + " "
+    draw(left, 170, first.strip(), bold=True, size=12)
+    draw(left + pdf.get_string_width("40. "), 185, " ".join(words), bold=True, size=12)
+    draw(left, 207, "Sagsnr.: 330-2024-3619")
+    draw(left, 227, "Beslutning", bold=True)
+    draw(left, 242, "Anbefales over for Byrådet.")
+    return bytes(pdf.output()), title
+
+
+HANGING_HEAD = ["Slagelse Kommune", "Referat", "Økonomiudvalget", "Dato: 12. marts 2024"]
+
+
+def test_pdf_title_wrapped_under_its_first_word_is_one_title():
+    data, title = _hanging_title_pdf()
+    assert f"\n\n40. {title}\n\nSagsnr.: 330-2024-3619\n\n" in extract_pdf(data)[0]
+    [item] = pipeline.parse_document(data).meeting.items
+    assert (item.number, item.title, item.outcome) == (40, title, "recommended")

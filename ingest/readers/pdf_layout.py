@@ -355,11 +355,23 @@ def _continues(first, above, line, pitch, right):
         return False
     if first is above:
         low = first.marker_x0 - ALIGNED if first.marker else first.x0 - MAX_FIRST_LINE_INDENT
-        if not low <= line.x0 <= first.x0 + ALIGNED:
+        flush = low <= line.x0 <= first.x0 + ALIGNED
+        if not flush and not _under_hanging_title(first, line):
             return False
     elif abs(line.x0 - above.x0) > ALIGNED:
         return False
     return _was_full(above, line, right)
+
+
+def _under_hanging_title(first, line) -> bool:
+    """ "12. Anlægsbevilling til …" with its second line set under the title, not the number:
+    an item title with a hanging indent whose number is followed by a plain space."""
+    words = first.words
+    return (
+        len(words) > 1
+        and bool(NUMBER_MARKER.match(words[0].text))
+        and abs(line.x0 - words[1].x0) <= ALIGNED
+    )
 
 
 def _ends_before_page_break(above, line, right):
