@@ -12,7 +12,8 @@ size and boldness); the decisions minutes need are made here:
   list item;
 - a line continues the paragraph above only if it follows at the document's normal line pitch, in
   the same font size and weight, with the same alignment, and the line above was full (the next
-  line's first word would not have fitted on it);
+  line's first word would not have fitted on it); a numbered title's second line may stand
+  under its first word instead (a hanging indent after "12. ");
 - a word hyphenated at a line end is joined, except Danish suspended compounds
   ("social- og sundhedsområdet") and hyphens the document also writes inside the same word.
 """
