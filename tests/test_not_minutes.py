@@ -6,6 +6,7 @@ is a table of cases on their way, and the meeting list of a First Agenda portal.
 
 import json
 import shutil
+import tarfile
 from pathlib import Path
 
 import pytest
@@ -56,6 +57,14 @@ def test_real_files_that_are_not_minutes_are_refused_saying_what_they_seem(path,
 def test_a_stylesheet_is_refused_as_css():
     error = refusal(STYLESHEET)
     assert (error.reason, "ligner et stylesheet (CSS)" in error.message) == ("stylesheet", True)
+
+
+def test_a_real_export_s_stylesheet_is_refused_as_css():
+    # The HTML preview's stylesheet of the SBSYS native export (CRLF, a Danish comment).
+    export = Path(__file__).parent / "fixtures" / "esdh"
+    with tarfile.open(export / "sbsys-native-lyngby-taarbaek-2016-03-31.tar.gz") as archive:
+        data = archive.extractfile("test/master.css").read()
+    assert refusal(data).reason == notminutes.STYLESHEET
 
 
 def test_the_reason_survives_the_limited_child_process():
