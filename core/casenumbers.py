@@ -34,7 +34,8 @@ OTHER_SCHEMES = (
     re.compile(r"^[A-ZÆØÅ]{2,6}-\d{4}-\d{2,8}$"),  # EMN-2025-01234
     re.compile(r"^\d{2,4}/\d{2,8}$"),  # 20/33839
     re.compile(r"^\d{2,4}-\d{4}-\d{2,8}$"),  # 330-2018-12345
-    re.compile(r"^(?:19|20)\d{2}-\d{5,8}$"),  # 2012-176011 (eDoc)
+    # 2012-176011, 2010-3082 (eDoc); not a span of years ("2025-2026").
+    re.compile(r"^(?:19|20)\d{2}-(?!(?:19|20)\d{2}$)\d{4,8}$"),
     # 21-014448, 20-010677K: two-digit year, serial and an optional letter, as First Agenda
     # portals print the case numbers of the case system behind them (Greve).
     re.compile(r"^\d{2}-\d{5,7}[A-ZÆØÅ]?$"),

@@ -66,23 +66,25 @@ def evaluate(paths, *, root: Path, expected_dir: Path, sandbox, read_all=False) 
             if read_all and (error := _read(source, sandbox)[1]):
                 report.unreadable.append((key, error))
             continue
-        documents, error = _read(source, sandbox, **expectation.get("given", {}))
+        documents, error, reason = _read(source, sandbox, **expectation.get("given", {}))
         system = expectation.get("system") or "?"
         report.evaluated[system] += 1
-        compare(expectation, documents, error, report, source=key)
+        compare(expectation, documents, error, report, source=key, reason=reason)
     report.seconds = time.monotonic() - started
     return report
 
 
 def _read(source, sandbox, municipality=None, committee=None):
-    """`given` in an expectation file: what a person would say on the command line
-    (--municipality) for an export that does not name its body anywhere."""
+    """(documents, error message, refusal reason). `given` in an expectation file: what a
+    person would say on the command line (--municipality) for an export that does not name
+    its body anywhere."""
     try:
-        return sandbox.run(sources.read, source, municipality=municipality, committee=committee), ""
+        found = sandbox.run(sources.read, source, municipality=municipality, committee=committee)
+        return found, "", ""
     except IngestError as error:
-        return [], error.message
+        return [], error.message, getattr(error, "reason", "")
     except OSError as error:
-        return [], f"filen kunne ikke læses ({error.strerror})"
+        return [], f"filen kunne ikke læses ({error.strerror})", ""
 
 
 def source_key(path: Path, root: Path) -> str:
@@ -124,13 +126,20 @@ def load_expectations(directory: Path, problems: list[str]) -> dict[str, dict]:
 # --- comparing --------------------------------------------------------------------------
 
 
-def compare(expectation: dict, documents: list, error: str, report: Report, *, source: str):
-    """Count every expected value of one source as right or wrong."""
+def compare(
+    expectation: dict, documents: list, error: str, report: Report, *, source: str, reason=""
+):
+    """Count every expected value of one source as right or wrong.
+
+    `refused` is right when the file was refused for that reason (`IngestError.reason`:
+    "email", "meeting-list", ...) or with a message containing that word."""
     system = expectation.get("system") or "?"
     refused = expectation.get("refused")
     if refused:
-        ok = bool(error) and str(refused).lower() in error.lower()
-        report.count(system, "refused", ok, source, refused, error or "(læst)")
+        wanted = str(refused).lower()
+        ok = bool(error) and (wanted == reason or wanted in error.lower())
+        got = f"{reason}: {error}" if reason else error or "(læst)"
+        report.count(system, "refused", ok, source, refused, got)
         return
     document = _pick(documents, expectation.get("meeting") or {})
     failure = f"FEJL: {error}" if error else "(intet møde)"

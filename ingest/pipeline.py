@@ -7,7 +7,7 @@ Two kinds of reader (`ingest.readers`):
   has `FORMAT` (its name), `recognise(data) -> bool` (from the content, never the file name)
   and `read(data, *, source, municipality, committee, bundle) -> ingest.parsed.Meeting`.
   `bundle` gives the other files of an export (None for a file on its own).
-- *Document* readers (PDF, HTML, Markdown, text) return text in one shape: one block
+- *Document* readers (PDF, HTML, Word .docx, Markdown, text) return text in one shape: one block
   (heading, paragraph, list item, table row with tab-separated cells) per line, blank lines
   between blocks. `ingest.parse.minutes` reads only that shape.
 
@@ -22,12 +22,14 @@ from dataclasses import dataclass, field
 
 from core import bodies
 from ingest.errors import IngestError
+from ingest.parse import notminutes
 from ingest.parse.minutes import parse_text
 from ingest.parsed import ParsedDocument
+from ingest.readers import docx
 from ingest.readers import text as textformat
 
 # Bumped when reading changes what a stored document would give: `reparse` then has work.
-PARSER_VERSION = "2.1"  # 2.1: First Agenda JSON; recommended and withheld outcomes
+PARSER_VERSION = "2.2"  # 2.2: Word, sub-items, label blocks, rooms, not-minutes refusals
 log = logging.getLogger(__name__)
 
 # Structured readers, tried in this order before the document readers.
@@ -42,6 +44,7 @@ STRUCTURED: tuple[str, ...] = (
 
 PDF = "pdf"
 HTML = "html"
+DOCX = "docx"
 MARKDOWN = "markdown"
 TEXT = "text"
 
@@ -58,9 +61,24 @@ KNOWN_BINARIES = {
     b"\x89PNG": "et billede (a PNG image)",
     b"\xff\xd8\xff": "et billede (a JPEG image)",
     b"GIF8": "et billede (a GIF image)",
-    b"\xd0\xcf\x11\xe0": "et gammelt Office-dokument (a legacy Office document)",
     b"\x1f\x8b": "et gzip-arkiv (a gzip archive)",
 }
+
+
+# Word 97-2003 (.doc) and the other binary Office formats are OLE2 compound files; a Word
+# file has a stream named "WordDocument" (its name is stored in UTF-16).
+OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+WORD_STREAM = "WordDocument".encode("utf-16-le")
+LEGACY_DOC = "legacy-doc"
+LEGACY_WORD = (
+    "Filen er et Word-dokument i det gamle format (.doc), som ikke kan læses. Åbn det i Word "
+    "og gem det som .docx eller PDF, og upload det igen. (The file is a legacy Word .doc "
+    "file, which is not read: save it as .docx or PDF.)"
+)
+LEGACY_OFFICE = (
+    "Filen er et gammelt Office-dokument (fx .xls eller .ppt), ikke et referat. Gem referatet "
+    "som .docx eller PDF. (A legacy Office file: save the minutes as .docx or PDF.)"
+)
 
 
 @dataclass
@@ -76,6 +94,11 @@ def sniff(data: bytes) -> str:
     head = data[:2048]
     if head.lstrip()[:5] == b"%PDF-":
         return PDF
+    if head.startswith(OLE2):
+        word = WORD_STREAM in data[: 1024**2]
+        raise IngestError(LEGACY_WORD if word else LEGACY_OFFICE, reason=LEGACY_DOC)
+    if head.startswith(b"PK\x03\x04") and docx.is_docx(data):
+        return DOCX
     for magic, description in KNOWN_BINARIES.items():
         if head.startswith(magic):
             raise IngestError(
@@ -100,6 +123,9 @@ def extract(data: bytes) -> Extracted:
 
         text, warnings = pdf.extract_pdf(data)
         extracted = Extracted(text, PDF, "binary", warnings)
+    elif kind == DOCX:
+        text, warnings = docx.extract_docx(data)
+        extracted = Extracted(text, DOCX, "binary", warnings)
     elif kind == HTML:
         from ingest.readers import html
 
@@ -161,7 +187,11 @@ def _read(data, source, municipality, committee, bundle):
         meeting.municipality = meeting.municipality or _evident_body(data, meeting)
         return _document(data, source, reader.FORMAT, "utf-8", meeting)
     extracted = extract(data)
-    meeting = parse_text(extracted.text, municipality=municipality, committee=committee)
+    notminutes.refuse_at_sight(extracted.text)
+    try:
+        meeting = parse_text(extracted.text, municipality=municipality, committee=committee)
+    except IngestError as error:
+        raise notminutes.explain(extracted.text) or error from None
     meeting.warnings[:0] = extracted.warnings
     return _document(data, source, extracted.format, extracted.encoding, meeting)
 

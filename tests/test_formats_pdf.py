@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 
 from ingest.errors import IngestError
 from ingest.pipeline import PDF, extract
-from ingest.readers.pdf import _join, extract_pdf
+from ingest.readers.pdf import extract_pdf
+from ingest.readers.pdf_layout import _join
 from tests.conftest import sample_path
 from tests.pdf_factory import make_minutes_pdf, pdf_safe
 

@@ -22,7 +22,8 @@ DATE_TAIL = re.compile(
     re.I,
 )
 LABEL = re.compile(
-    r"^(?P<label>udvalg|mødedato|dato|tidspunkt|mødetidspunkt|starttidspunkt|mødested|sted|"
+    r"^(?P<label>udvalg|mødedato|dato|tidspunkt|mødetidspunkt|starttidspunkt|tid(?=\s*:)|"
+    r"mødested|sted|"
     r"lokale|mødelokale|mødedeltagere|deltagere|til\s+stede|tilstede|medlemmer|deltagende|"
     r"fraværende(?:\s+med\s+afbud)?|afbud|fravær|forfald|bemærkninger)\b\s*:?\s*(?P<rest>.*)$",
     re.I,
@@ -47,6 +48,18 @@ TRAILING_PLACE = re.compile(
     r"\bkl\.?\s*\d{1,2}[.:]\d{2}\s*,?\s*(?:i|på)\s+(?P<place>[A-ZÆØÅ].{2,100})$"
 )
 LOCATION_LINE = re.compile(r"^i\s+(?P<place>[A-ZÆØÅ].{2,120})$")
+# A meeting room named without a label ("Mødelokale 2, Rådhuset"), on its own line or
+# run onto the committee's name by a page that prints them side by side.
+ROOM = (
+    r"(?:mødelokale|møderum|lokale|udvalgsværelse|udvalgsrum|byrådssal(?:en)?|mødesal(?:en)?|"
+    r"kommunalbestyrelsessal(?:en)?|borgmesterkontoret|rådhus(?:et)?|virtuelt møde|teams)\b"
+)
+PLACE_LINE = re.compile(rf"^(?P<place>{ROOM}.{{0,100}})$", re.I)
+# Only words no committee's name holds may split one ("Udvalget for Lokale Erhverv" stays).
+MEETING_ROOM = r"(?:mødelokale|møderum|udvalgsværelse|byrådssal(?:en)?|mødesal(?:en)?)\b"
+ROOM_AFTER_COMMITTEE = re.compile(
+    rf"^(?P<committee>.+?\S)\s*[,\-–]?\s+(?P<place>{MEETING_ROOM}.*)$", re.I
+)
 MUNICIPALITY = re.compile(r"\b([A-ZÆØÅ][a-zæøå]+(?:-[A-ZÆØÅ][a-zæøå]+)?)\s+Kommunes?\b")
 NOT_A_PLACE = {
     "Den", "Det", "Denne", "Dette", "Hver", "Enhver", "Anden", "Andre", "Samme", "Egen", "Hele",
@@ -57,7 +70,10 @@ NOT_A_PLACE = {
 PARTICIPANTS = {"mødedeltagere", "deltagere", "til stede", "tilstede", "medlemmer", "deltagende"}
 ABSENT = {"fraværende", "fraværende med afbud", "afbud", "fravær", "forfald"}
 PLACE = {"mødested", "sted", "lokale", "mødelokale"}
-WHEN = {"mødedato", "dato", "tidspunkt", "mødetidspunkt", "starttidspunkt"}
+WHEN = {"mødedato", "dato", "tidspunkt", "mødetidspunkt", "starttidspunkt", "tid"}
+# Labels whose value is one short line: these may stand in a block, all labels first and
+# then the values in the same order (a two-column header table read column by column).
+SINGLE_VALUE = {"udvalg"} | WHEN | PLACE
 
 
 @dataclass
@@ -79,6 +95,17 @@ def parse_header(lines: list[str]) -> Header:
         line = squash(lines[index])
         index += 1
         if not line:
+            continue
+        block = _label_block(lines, index - 1)
+        if block:
+            for name, value in block[0]:
+                _labelled(header, name, value, [], 0, date_lines)
+            index = block[1]
+            continue
+        place = PLACE_LINE.match(line)
+        if place and not re.match(r"^\S+\s*:", line) and not dates.find_date(line):
+            # "Mødelokale 2, Rådhuset" without a label: the room is the place, word and all.
+            header.location = header.location or place["place"].strip(" .")
             continue
         label = LABEL.match(line)
         if label:
@@ -126,6 +153,33 @@ def _labelled(header, label, rest, lines, index, date_lines):
         if inner and inner["label"].lower() != "bemærkninger":
             _labelled(header, inner["label"].lower(), inner["rest"], [], 0, date_lines)
     return index
+
+
+def _label_block(lines, index):
+    """([(label, value), ...], index after the values) for a block of two or more bare
+    labels ("Dato:" "Tid:" "Sted:") followed by as many values, else None."""
+    labels = []
+    while index < len(lines):
+        line = squash(lines[index])
+        label = LABEL.match(line) if line else None
+        if line and not (label and not label["rest"] and label["label"].lower() in SINGLE_VALUE):
+            break
+        if label:
+            labels.append(squash(label["label"].lower()))
+        index += 1
+    if len(labels) < 2:
+        return None
+    values = []
+    while index < len(lines) and len(values) < len(labels):
+        line = squash(lines[index])
+        if line and LABEL.match(line) and re.match(r"^[^:]{1,30}:", line):
+            return None  # another label: the values are not all there
+        if line:
+            values.append(line)
+        index += 1
+    if len(values) < len(labels):
+        return None
+    return list(zip(labels, values, strict=True)), index
 
 
 def _continued(rest, lines, index):
@@ -178,6 +232,10 @@ def _title_line(header, line):
         return
     if not header.committee and len(line) < 90 and COMMITTEE_WORD.search(line):
         candidate = _strip_committee(line)
+        room = ROOM_AFTER_COMMITTEE.match(candidate)
+        if room and COMMITTEE_WORD.search(room["committee"]):
+            candidate = room["committee"]
+            header.location = header.location or room["place"].strip(" .")
         if candidate and candidate[0].isupper() and len(candidate.split()) <= 8:
             header.committee = candidate
 

@@ -6,42 +6,25 @@ No Django here. `parse_text` takes the structured text a document reader extract
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
 
 from ingest.errors import IngestError
 from ingest.parse import lines as L
 from ingest.parse import outcomes
 from ingest.parse.dates import find_date
+from ingest.parse.furniture import remove_page_furniture
 from ingest.parse.header import infer_municipality, normalize_municipality, parse_header
+from ingest.parse.items import (
+    CLOSED_PREFIX,
+    CLOSED_SUFFIX,
+    PRIVACY_GROUP,
+    PUNKT,
+    SAG_NR_LINE,
+    Head,
+    find_items,
+    table_of_contents,
+)
 from ingest.parse.sections import DECISION, heading_of, parse_body
 from ingest.parsed import Item, Meeting, Reference
-
-PUNKT = re.compile(
-    r"^(?:(?:punkt|pkt\.?|dagsordens?punkt|item)\s*(?:nr\.?\s*)?(?P<number>\d{1,4})\s*[:.\-–)]?\s*"
-    r"|sag\s*(?:nr\.?\s*)?(?P<sag>\d{1,4})\s*[:.\-–)]\s+)(?P<title>.*)$",
-    re.I,
-)
-# A numbered line is an item header only if its title does not read like a list entry
-# of a recommendation ("1. At der bevilges ...").
-NUMBERED = re.compile(
-    r"^(?P<number>\d{1,3})\s*[.)]\s+(?![Aa]t\b)(?P<title>[A-ZÆØÅ\"'«“(].{1,300})$"
-)
-BARE_NUMBER = re.compile(r"^(?P<number>\d{1,3})\.?$")
-SAG_NR_AFTER = re.compile(
-    r"^(?P<title>.{3,300}?)\s*[-–,(\[]?\s*\bsag\s*nr\.?\s*(?P<number>\d{1,5})\s*[)\]]?$", re.I
-)
-SAG_NR_LINE = re.compile(r"^sag\s*nr\.?\s*(?P<number>\d{1,5})$", re.I)
-# "Lukkede punkter" / "Åbne punkter": the items below are closed (or open) ones.
-PRIVACY_GROUP = re.compile(
-    r"^(?:(?:(?P<closed>lukkede?)|åbne?)\s+(?:dagsordens)?(?:punkter|sager)"
-    r"|(?:til\s+behandling\s*[-–:]?\s*)?for\s+(?:(?P<doors>lukkede)|åbne)\s+døre)(?:\s*:)?$",
-    re.I,
-)
-CLOSED_PREFIX = re.compile(r"^lukket(?:\s+punkt)?\s*[:\-–.]\s*(?P<title>.*)$", re.I)
-CLOSED_SUFFIX = re.compile(
-    r"^(?P<title>.*?)\s*(?:[(\[]\s*lukket(?:\s+punkt)?\s*[)\]]|[-–]\s*lukket(?:\s+punkt)?)$",
-    re.I,
-)
 
 REFERENCE = re.compile(
     r"\b(?i:punkt|pkt\.?)\s*(?P<number>\d{1,4})\s*,?\s*(?:på\s+|i\s+)?(?:møde[ts]?)\s+i\s+"
@@ -64,17 +47,6 @@ REFERENCE_HEADING = re.compile(
 )
 
 # How the items of a document are marked, most specific first (ties go to the earlier).
-STYLES = ("punkt", "sag_nr", "numbered", "bare", "case_opens", "toc")
-
-
-@dataclass
-class Head:
-    index: int
-    end: int
-    number: int | None
-    title: str
-    style: str
-    extra: list[int] = field(default_factory=list)  # lines between two copies of a header
 
 
 def parse_text(text: str, *, municipality=None, committee=None) -> Meeting:
@@ -113,255 +85,6 @@ def parse_text(text: str, *, municipality=None, committee=None) -> Meeting:
     return meeting
 
 
-def remove_page_furniture(lines: list[str]) -> list[str]:
-    """Drop page numbers and the header/footer lines repeated around them on every page."""
-    running = _running_headers(lines)
-    if running:
-        lines = [_without_running(line, running) for line in lines]
-    page_marks = [
-        i
-        for i, line in enumerate(lines)
-        if L.PAGE_FURNITURE.match(line) or (line and _shape(line) in running)
-    ]
-    near = Counter()
-    for i in page_marks:
-        for j in range(max(0, i - 3), min(len(lines), i + 4)):
-            if j != i and lines[j]:
-                near[_shape(lines[j])] += 1
-    furniture = {
-        shape for shape, count in near.items() if count >= 2 and count >= len(page_marks) / 2
-    }
-    first = next((line for line in lines if line), "")
-    kept = []
-    seen_first = False
-    for i, line in enumerate(lines):
-        if i in page_marks and len(page_marks) >= 2:
-            continue
-        if line and _shape(line) in furniture and len(line) < 150 and heading_of(line) is None:
-            continue
-        if line == first and seen_first and len(page_marks) >= 1:
-            continue
-        seen_first = seen_first or line == first
-        kept.append(line)
-    return kept
-
-
-# "Referat - Teknisk Udvalg - 03-02-2026 Side 4": a running header numbered without "af N".
-RUNNING_PAGE = re.compile(r"(?:^|\s)(?:side|page)\s+(?P<page>\d{1,4})$", re.I)
-
-
-def _running_headers(lines) -> dict[str, re.Pattern]:
-    """Lines ending in a page number whose shape recurs with other numbers: {shape: pattern}.
-
-    The pattern also finds the header where text extraction ran it into a paragraph."""
-    pages, examples = {}, {}
-    for line in lines:
-        match = RUNNING_PAGE.search(line) if 15 <= len(line) < 150 else None
-        if match and not L.PAGE_FURNITURE.match(line):
-            pages.setdefault(_shape(line), set()).add(match["page"])
-            examples.setdefault(_shape(line), line)
-    return {
-        shape: re.compile(re.sub(r"\d+", r"\\d{1,4}", re.escape(examples[shape])), re.I)
-        for shape, numbers in pages.items()
-        if len(numbers) >= 2
-    }
-
-
-def _without_running(line: str, running: dict) -> str:
-    if not line or _shape(line) in running:
-        return line
-    for pattern in running.values():
-        line = L.squash(pattern.sub(" ", line))
-    return line
-
-
-def _shape(line: str) -> str:
-    return re.sub(r"\d+", "#", line.lower())
-
-
-def table_of_contents(lines: list[str]) -> list[str]:
-    return [L.toc_title(line) for line in lines if L.is_toc_entry(line) and L.toc_title(line)]
-
-
-def find_items(lines: list[str], toc: list[str]) -> list[Head]:
-    candidates = {style: [] for style in STYLES}
-    for index, line in enumerate(lines):
-        if not line or L.is_toc_entry(line) or L.TOC_HEADING.match(line):
-            continue
-        for head in _candidates(lines, index, toc):
-            candidates[head.style].append(head)
-    scores = {
-        style: sum(_evidenced(lines, h, heads) for h in heads)
-        for style, heads in candidates.items()
-    }
-    best = max(STYLES, key=lambda style: (scores[style], -STYLES.index(style)))
-    if scores[best] == 0:
-        return []
-    heads = candidates[best]
-    if best in {"numbered", "bare", "toc"}:
-        kept = [h for h in heads if _evidenced(lines, h, heads) or _in_toc(h, toc)]
-        return _increasing(_dedupe(lines, kept, heads))
-    return _dedupe(lines, _drop_listings(lines, heads), heads)
-
-
-def _candidates(lines, index, toc):
-    line = lines[index]
-    nxt = _next_nonblank(lines, index)
-    match = PUNKT.match(line)
-    if match:
-        title, end = match["title"], index + 1
-        if not title and nxt is not None:
-            title, end = lines[nxt], nxt + 1
-        yield Head(index, end, int(match["number"] or match["sag"]), title, "punkt")
-    match = NUMBERED.match(line)
-    if match and not line.endswith((",", ";")):
-        yield Head(index, index + 1, int(match["number"]), match["title"], "numbered")
-    match = BARE_NUMBER.match(line)
-    if match and nxt is not None and re.match(r"^[A-ZÆØÅ\"«“]", lines[nxt]):
-        yield Head(index, nxt + 1, int(match["number"]), lines[nxt], "bare")
-    match = SAG_NR_AFTER.match(line)
-    if match and not L.CASE_LABEL.match(line):
-        yield Head(index, index + 1, int(match["number"]), match["title"].strip(" -–,"), "sag_nr")
-    match = SAG_NR_LINE.match(line)
-    if match:
-        previous = _previous_nonblank(lines, index)
-        if previous is not None:
-            yield Head(previous, index + 1, int(match["number"]), lines[previous], "sag_nr")
-    previous = _previous_nonblank(lines, index)
-    # Two case lines in a row ("Sagsnr.: …" / "J.nr.: …") open one item, not two.
-    if (
-        L.case_label(line)
-        and nxt is not None
-        and not (previous is not None and L.case_label(lines[previous]))
-    ):
-        while nxt is not None and (L.case_label(lines[nxt]) or L.case_workers(lines[nxt])):
-            nxt = _next_nonblank(lines, nxt)
-        if nxt is not None:
-            yield Head(index, nxt + 1, None, lines[nxt], "case_opens")
-    if toc and L.squash(line) in toc:
-        yield Head(index, index + 1, None, line, "toc")
-
-
-def _next_nonblank(lines, index):
-    for j in range(index + 1, min(len(lines), index + 6)):
-        if lines[j]:
-            return j
-    return None
-
-
-def _previous_nonblank(lines, index):
-    for j in range(index - 1, max(-1, index - 6), -1):
-        if lines[j]:
-            return j
-    return None
-
-
-def _evidenced(lines, head, heads) -> bool:
-    """Whether what follows a candidate looks like an agenda item's opening."""
-    if head.style == "case_opens":
-        return True
-    following = [h.index for h in heads if h.index > head.index]
-    stop = min(following) if following else len(lines)
-    seen = 0
-    for j in range(head.end, stop):
-        line = lines[j]
-        if not line:
-            continue
-        seen += 1
-        if seen > 6:
-            break
-        if (
-            L.case_label(line)
-            or L.parse_case_number(line)
-            or L.case_workers(line) is not None
-            or L.is_grid_codes(line)
-        ):
-            return True
-        # A heading right below the title; one further down may close a numbered list.
-        found = heading_of(line)
-        if found and found[1] and seen <= 3:
-            return True
-    return bool(CLOSED_PREFIX.match(head.title) or CLOSED_SUFFIX.match(head.title))
-
-
-def _in_toc(head, toc) -> bool:
-    title = L.squash(head.title).lower()
-    return any(entry.lower() == title or entry.lower().startswith(title) for entry in toc if title)
-
-
-def _increasing(heads):
-    kept = []
-    for head in heads:
-        previous = kept[-1].number if kept else None
-        if previous is not None and head.number is not None and head.number <= previous:
-            continue
-        kept.append(head)
-    return kept
-
-
-def _drop_listings(lines, heads):
-    """Runs of three or more headers with nothing between them are a listing, not items."""
-    bodiless = [
-        not _has_body(lines, head, heads[i + 1] if i + 1 < len(heads) else None)
-        for i, head in enumerate(heads)
-    ]
-    kept = []
-    for i, head in enumerate(heads):
-        run = _run_length(bodiless, i)
-        if bodiless[i] and run >= 3:
-            continue
-        kept.append(head)
-    return kept
-
-
-def _run_length(flags, i):
-    if not flags[i]:
-        return 0
-    start = i
-    while start > 0 and flags[start - 1]:
-        start -= 1
-    end = i
-    while end + 1 < len(flags) and flags[end + 1]:
-        end += 1
-    return end - start + 1
-
-
-def _has_body(lines, head, following, ignore=frozenset()):
-    stop = following.index if following else len(lines)
-    return any(lines[j] and j not in ignore for j in range(head.end, stop))
-
-
-def _dedupe(lines, heads, candidates):
-    """A number seen twice: the earlier one was a listing of the agenda or a repeated header.
-
-    A listing goes when nothing but other headers stands below it. A header repeated straight
-    after itself ("Pkt. 40 Title" / "Pkt. 40" / "Title") is merged into one item, so that
-    neither copy ends up as text of the item before.
-    """
-    header_lines = {j for h in candidates for j in range(h.index, h.end)}
-    kept = []
-    skip = set()
-    for i, head in enumerate(heads):
-        if i in skip:
-            continue
-        following = heads[i + 1] if i + 1 < len(heads) else None
-        if following is not None and following.number == head.number is not None:
-            between = [j for j in range(head.end, following.index) if lines[j]]
-            if len(between) <= 2 and not any(heading_of(lines[j]) for j in between):
-                kept.append(
-                    Head(
-                        head.index, following.end, head.number, following.title, head.style, between
-                    )
-                )
-                skip.add(i + 1)
-                continue
-        later = [h for h in heads[i + 1 :] if head.number is not None and h.number == head.number]
-        if later and not _has_body(lines, head, following, header_lines):
-            continue
-        kept.append(head)
-    return kept
-
-
 def build_item(position: int, head: Head, lines: list[str], heads: list[Head], groups=None) -> Item:
     following = heads[position] if position < len(heads) else None
     stop = following.index if following else len(lines)
@@ -384,7 +107,10 @@ def build_item(position: int, head: Head, lines: list[str], heads: list[Head], g
     closed = closed or body.closed
     item = Item(
         position=position,
-        number=head.number,
+        # A sub-item is known by its printed number ("3.1"), as structured sources give it.
+        number=None if head.sub else head.number,
+        label=head.label,
+        parent=_parent_position(head, heads[: position - 1]),
         title=title,
         closed=closed,
         case_number=body.case_number,
@@ -397,6 +123,16 @@ def build_item(position: int, head: Head, lines: list[str], heads: list[Head], g
     item.outcome = outcomes.overall(item.decision_parts, item.decision)
     item.references = find_references(" ".join([*body.sections, *body.sections.values()]))
     return item
+
+
+def _parent_position(head, before) -> int | None:
+    """The position of the item a sub-item belongs to: the latest item with its number."""
+    if not head.sub:
+        return None
+    for position in range(len(before), 0, -1):
+        if before[position - 1].key == (head.number, 0):
+            return position
+    return None
 
 
 def _under_closed_group(lines, index) -> bool:
@@ -494,8 +230,10 @@ def item_warnings(meeting: Meeting) -> list[str]:
         if current != previous + 1:
             warnings.append(f"Punktnumrene springer fra {previous} til {current}.")
     if meeting.kind == "referat":
+        parents = {item.parent for item in meeting.items}
         for item in meeting.items:
-            if not item.closed and not item.decision:
+            # A parent's decisions are its sub-items'.
+            if not item.closed and not item.decision and item.position not in parents:
                 label = (
                     f"Punkt {item.number}" if item.number else f"Punkt nr. {item.position} i rækken"
                 )

@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ingest.errors import IngestError
-from ingest.readers import xmlsafe
-from ingest.readers.pdf import _check_inflated_size, _read_error
+from ingest.readers import docx, xmlsafe
+from ingest.readers.pdf_bounds import check_inflated_size, read_error
 
 LAYER, OCR, NONE, UNSUPPORTED = "layer", "ocr", "none", "unsupported"
 # A page with fewer letters than this in its text layer is a scanned page (a stamp or a
@@ -31,9 +31,7 @@ MAX_PAGES = 2000  # pages read of one file; a longer one is cut, with a note
 # Pages are rendered with their longer side at this many pixels: 300 dpi on A4, and the
 # same bound for a page that claims to be metres wide, so one page cannot exhaust memory.
 RENDER_PIXELS = 3500
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-DOCX_MEMBER_BYTES = 50 * 1024**2
-DOCX_RATIO = 100  # unpacked / packed past 1 MB: a bomb, as for export archives
+DOCX = docx.DOCX
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 LETTER = re.compile(r"[^\W\d_]")
 
@@ -69,13 +67,7 @@ def kind_of(data: bytes) -> str:
     """ "pdf", "docx" or "" from the bytes themselves, never from the name."""
     if data[:1024].find(b"%PDF-") >= 0:
         return "pdf"
-    if data.startswith(b"PK\x03\x04"):
-        try:
-            with zipfile.ZipFile(io.BytesIO(data)) as archive:
-                return "docx" if "word/document.xml" in archive.namelist() else ""
-        except (zipfile.BadZipFile, ValueError, OSError):
-            return ""
-    return ""
+    return "docx" if docx.is_docx(data) else ""
 
 
 def read_text_layer(data: bytes) -> FileText:
@@ -94,7 +86,7 @@ def _pdf_pages(data: bytes) -> FileText:
     from pdfminer.layout import LAParams
 
     logging.getLogger("pdfminer").setLevel(logging.ERROR)
-    _check_inflated_size(data)
+    check_inflated_size(data)
     result = FileText(LAYER)
     try:
         for number, layout in enumerate(extract_pages(io.BytesIO(data), laparams=LAParams()), 1):
@@ -111,7 +103,7 @@ def _pdf_pages(data: bytes) -> FileText:
     except IngestError:
         raise
     except Exception as exc:  # pdfminer raises many unrelated types for broken files
-        raise _read_error(exc) from exc
+        raise read_error(exc) from exc
     result.page_count = len(result.pages)
     if not result.pages:
         raise IngestError("PDF'en har ingen sider (the PDF has no pages).")
@@ -130,18 +122,12 @@ def _page_text(layout) -> str:
 
 
 def _docx_text(data: bytes) -> FileText:
+    """The paragraphs of a Word file as one page, under the same package limits as a Word
+    referat (`ingest.readers.docx.check_package`)."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            info = archive.getinfo("word/document.xml")
-            packed = max(info.compress_size, 1)
-            if info.file_size > DOCX_MEMBER_BYTES or (
-                info.file_size > 1024**2 and info.file_size / packed > DOCX_RATIO
-            ):
-                raise IngestError(
-                    "Word-filens indhold pakkes ud til for meget og ligner en »zip-bombe«; den "
-                    "læses ikke. (The Word file's text inflates too far: a possible bomb.)"
-                )
-            xml = archive.read(info)
+            docx.check_package(archive)
+            xml = archive.read("word/document.xml")
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, EOFError) as exc:
         raise IngestError(
             f"Word-filen er beskadiget og kan ikke læses (the .docx file is damaged): {exc}"
