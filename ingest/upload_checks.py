@@ -20,6 +20,7 @@ EXPORT = "export"
 # What a file name promises, by extension. `sniff` names text, Markdown included, "text".
 CLAIMS = {
     ".pdf": pipeline.PDF,
+    ".docx": pipeline.DOCX,
     ".html": pipeline.HTML,
     ".htm": pipeline.HTML,
     ".txt": pipeline.TEXT,
@@ -37,6 +38,7 @@ def family_name(family: str) -> str:
     return {
         pipeline.PDF: _("en PDF"),
         pipeline.HTML: _("en webside (HTML)"),
+        pipeline.DOCX: _("et Word-dokument (.docx)"),
         pipeline.TEXT: _("almindelig tekst"),
         EXPORT: _("en eksport fra et sagssystem (ZIP, XML eller JSON)"),
     }.get(family, family)
@@ -86,7 +88,12 @@ def check(data: bytes, file_name: str) -> str:
 
 
 def _mismatch(file_name, claimed, family):
-    suffix = {pipeline.PDF: ".pdf", pipeline.HTML: ".html", pipeline.TEXT: ".txt"}.get(
+    suffix = {
+        pipeline.PDF: ".pdf",
+        pipeline.HTML: ".html",
+        pipeline.DOCX: ".docx",
+        pipeline.TEXT: ".txt",
+    }.get(
         family, ".zip"
     )
     return _(

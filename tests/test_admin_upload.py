@@ -678,3 +678,17 @@ def test_a_zip_that_is_not_an_export_is_refused_with_a_reason(send):
     response, _token = send(("ferie.zip", buffer.getvalue()), municipality="Herning Kommune")
     assert "intet manifest" in response.content.decode()
     assert SourceDocument.objects.count() == 0
+
+
+def test_a_word_referat_is_previewed_and_stored_as_word(send, editor_client):
+    word = (FIXTURES / "docs" / "referat_punkt.docx").read_bytes()
+    response, token = send(("referat.pdf", word))
+    html = refused(response, token, editor_client)
+    assert "indeholder et Word-dokument (.docx), ikke en PDF" in html
+    assert "giv filen endelsen .docx" in html
+
+    response, token = send(("referat.docx", word))
+    assert "Nyt møde" in page_text(response)
+    confirm(editor_client, token)
+    document = SourceDocument.objects.get()
+    assert (document.format, document.meeting.items.count()) == ("docx", 3)
