@@ -93,9 +93,7 @@ def _mismatch(file_name, claimed, family):
         pipeline.HTML: ".html",
         pipeline.DOCX: ".docx",
         pipeline.TEXT: ".txt",
-    }.get(
-        family, ".zip"
-    )
+    }.get(family, ".zip")
     return _(
         "Filen hedder „%(name)s“, men indeholder %(actual)s, ikke %(claimed)s. Det sker ofte, "
         "når en download er gået galt. Hent referatet igen fra kommunens hjemmeside; er "
