@@ -7,11 +7,12 @@ result is never older than the archive itself. See docs/search.md and docs/perfo
 
 from dataclasses import dataclass, field
 
-from django.db import connection, models
+from django.db import models
 from django.utils.translation import gettext
 
 from archive import limits, versions
 from archive.caching import cache_get, cache_set, key_for
+from archive.reads import read_connection
 from archive.search import cases
 from archive.search.facets import ROW, Sample, facets, facets_of, sampled_facets, table_rows
 from archive.search.query import SCOPES, Query, clean_query, sort_for
@@ -231,7 +232,7 @@ def _probe(items, query, scope, window, depth) -> list:
             [query.exact],
         )
     )
-    with connection.cursor() as cursor:
+    with read_connection().cursor() as cursor:
         cursor.execute(
             f"SELECT id, {exact}, ts_rank({field}, %s::tsquery) FROM ({sql}) AS newest "
             f"WHERE {field} @@ %s::tsquery "
