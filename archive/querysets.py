@@ -105,10 +105,15 @@ class AgendaItemQuerySet(models.QuerySet):
         # The query itself is tested as a function call, which no index answers: next to
         # the main index, PostgreSQL would recheck every candidate against both conditions
         # (a phrase always needs a recheck), computing each one's pairs again.
-        candidates = self.alias(word_pairs=WordPairs(F(field))).filter(
+        candidates = self.phrase_candidates(query)
+        return candidates.filter(Matches(F(field), TsQuery(query.widened)))
+
+    def phrase_candidates(self, query):
+        """The items holding every indexed link of the query's phrases (search.pairs): a
+        superset of its matches in the "all" scope, from the index alone."""
+        return self.alias(word_pairs=WordPairs(F("search_vector"))).filter(
             word_pairs=PairQuery(query.pairs)
         )
-        return candidates.filter(Matches(F(field), TsQuery(query.widened)))
 
     def sampled(self, fraction_of: int):
         """A fixed, evenly spread sample of the items: those whose `id % SAMPLE_BUCKETS` is

@@ -5,6 +5,7 @@ PostgreSQL asks it, and that a phrase finds exactly what the phrase check alone 
 import pytest
 from django.db import connection
 
+from archive import limits
 from archive.models import AgendaItem
 from archive.search.engine import run_search
 from archive.search.pairs import phrase_links
@@ -101,3 +102,20 @@ def _tsquery(text):
     from archive.querysets import TsQuery
 
     return TsQuery(text)
+
+
+@pytest.mark.django_db
+def test_a_phrase_past_the_cap_ranks_its_newest_matches(monkeypatch):
+    """Past the count cap, when the newest items hold too few matches to probe them, the
+    phrase's candidates are checked newest first: the page is its matches by relevance."""
+    monkeypatch.setattr(limits, "COUNT_CAP", 2)
+    monkeypatch.setattr(limits, "MAX_PROBE", 0)
+    meeting = factories.meeting(date="2026-05-01")
+    texts = ["Det sociale område. " * n + "Budget." for n in (1, 3, 2, 5)]
+    phrase = [factories.item(meeting, title=f"Punkt {n}", case_text=t) for n, t in enumerate(texts)]
+    apart = factories.item(meeting, title="Sociale forhold i et område")
+    results = run_search(AgendaItem.objects.public(), {"q": '"sociale område"'})
+    assert not results.count_is_exact
+    by_repetition = [phrase[3], phrase[1], phrase[2], phrase[0]]
+    assert [i.pk for i in results.items] == [i.pk for i in by_repetition]
+    assert apart.pk not in {i.pk for i in results.items}

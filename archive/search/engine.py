@@ -181,6 +181,8 @@ def _matches(items, query, scope, found, sort, offset, size) -> list:
     if by_date:
         return _load(matching.ordered("date")[offset : offset + size])
     ranked = newest_ranked(items, query, scope, window, sample)
+    if ranked is None and query.pairs and SCOPES.get(scope, SCOPES["all"]) == "search_vector":
+        ranked = newest_phrase_ranked(items, query, scope, window)
     if ranked is not None:
         return _by_ids(items, ranked[offset : offset + size])
     newest = models.Subquery(matching.ordered("date").values("id")[:window])
@@ -206,6 +208,16 @@ def newest_ranked(items, query, scope, window: int, sample: Sample) -> list | No
     if len(rows) < window:
         return None
     # Ties keep date order (newest first), as ordered("relevance") does; sorted() is stable.
+    return [pk for pk, _, _ in sorted(rows, key=lambda r: (not r[1], -r[2]))]
+
+
+def newest_phrase_ranked(items, query, scope, window: int) -> list:
+    """The ids of the newest `window` matches of a phrase with many matches, in relevance
+    order: its candidates from the index of adjacent words (search.pairs) are sorted by
+    date without reading their text, and checked against the phrase newest first until the
+    window is full. Sorting the matches themselves would check every candidate first:
+    12,000 vectors read back for "regnskab 2017" at 200,000 items."""
+    rows = _probe(items.phrase_candidates(query), query, scope, window, limits.PHRASE_PROBE)
     return [pk for pk, _, _ in sorted(rows, key=lambda r: (not r[1], -r[2]))]
 
 
