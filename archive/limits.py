@@ -26,6 +26,9 @@ RANK_WINDOW = 500
 # otherwise all matches are sorted by date instead.
 MAX_PROBE = 20
 PROBE_MARGIN = 1.3
+# A phrase's candidates (archive.search.pairs) are checked newest first among at most this
+# many of them: past it, older matches follow by date as for any word.
+PHRASE_PROBE = 50_000
 # Past the count cap, facets are counted on a fixed sample of the table (rows with
 # id % SAMPLE_BUCKETS below a threshold, served by an expression index, migration 0004) of
 # about SAMPLE_ROWS rows, and scaled up, so a word found in most of a million items costs

@@ -5,9 +5,14 @@ items of published meetings. The search methods build on archive.search.query (n
 so the models (archive/models/) can import this module without a cycle.
 """
 
-from django.contrib.postgres.search import SearchHeadline, SearchRank
+from django.contrib.postgres.search import (
+    SearchHeadline,
+    SearchQuery,
+    SearchRank,
+    SearchVectorField,
+)
 from django.db import models
-from django.db.models import ExpressionWrapper, F, Q, Value
+from django.db.models import ExpressionWrapper, F, Func, Q, Value
 from django.db.models.functions import Concat, Left
 
 from archive import limits
@@ -18,6 +23,29 @@ def published(path: str = "") -> Q:
     """The condition that a meeting, reached from a model through `path` (e.g.
     "committees__meetings__"), is one the public may see."""
     return Q(**{f"{path}published": True})
+
+
+class WordPairs(Func):
+    """The keys of an item's adjacent words (migration 0009), as its GIN index holds them."""
+
+    function = "archive_word_pairs"
+    output_field = SearchVectorField()
+
+
+class Matches(Func):
+    """`vector @@ query` written as the function behind the operator (ts_match_vq)."""
+
+    function = "ts_match_vq"
+    output_field = models.BooleanField()
+
+
+class PairQuery(SearchQuery):
+    """The tsquery of a phrase's links (archive.search.pairs), hashed as the index is."""
+
+    template = "archive_pair_query((%(expressions)s)::text[])"
+
+    def __init__(self, links):
+        super().__init__(Value(list(links)), search_type="raw")
 
 
 class MeetingQuerySet(models.QuerySet):
@@ -69,8 +97,23 @@ class AgendaItemQuerySet(models.QuerySet):
 
     def matching(self, query, scope: str = "all"):
         """The items matching a prepared full-text `Query`, with nothing computed per row:
-        for counting and facets."""
-        return self.filter(**{SCOPES.get(scope, SCOPES["all"]): TsQuery(query.widened)})
+        for counting and facets. A phrase's candidates come from the index of adjacent
+        words (archive.search.pairs); only they are checked against the phrase."""
+        field = SCOPES.get(scope, SCOPES["all"])
+        if field != "search_vector" or not query.pairs:
+            return self.filter(**{field: TsQuery(query.widened)})
+        # The query itself is tested as a function call, which no index answers: next to
+        # the main index, PostgreSQL would recheck every candidate against both conditions
+        # (a phrase always needs a recheck), computing each one's pairs again.
+        candidates = self.phrase_candidates(query)
+        return candidates.filter(Matches(F(field), TsQuery(query.widened)))
+
+    def phrase_candidates(self, query):
+        """The items holding every indexed link of the query's phrases (search.pairs): a
+        superset of its matches in the "all" scope, from the index alone."""
+        return self.alias(word_pairs=WordPairs(F("search_vector"))).filter(
+            word_pairs=PairQuery(query.pairs)
+        )
 
     def sampled(self, fraction_of: int):
         """A fixed, evenly spread sample of the items: those whose `id % SAMPLE_BUCKETS` is

@@ -16,6 +16,8 @@ from contextvars import ContextVar
 
 from django.db import connection, transaction
 
+from archive.reads import read_connection
+
 BUMP = """
 SELECT setval('archive_content_version', greatest(
     nextval('archive_content_version'), (extract(epoch FROM clock_timestamp()) * 1e6)::bigint
@@ -32,7 +34,9 @@ def current() -> int:
     pinned = _pinned.get()
     if pinned is not None:
         return pinned
-    with connection.cursor() as cursor:
+    # Read where the results come from: a replica's version matches what it has replayed,
+    # so a result computed there is never cached under a newer version (docs/scaling.md).
+    with read_connection().cursor() as cursor:
         cursor.execute("SELECT last_value FROM archive_content_version")
         return cursor.fetchone()[0]
 

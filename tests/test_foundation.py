@@ -110,12 +110,17 @@ def test_embedded_database_keeps_its_data_between_runs(server_dir):
         "c.execute('CREATE TABLE IF NOT EXISTS seen (n int)'); "
         "c.execute('INSERT INTO seen VALUES (1)'); "
         "print(c.execute('SELECT count(*) FROM seen').fetchone()[0], "
-        "c.execute('SHOW shared_buffers').fetchone()[0])"
+        "*[c.execute(f'SHOW {name}').fetchone()[0] for name in "
+        "('shared_buffers', 'work_mem', 'random_page_cost', 'jit')])"
     )
     first = _embedded_run(server_dir, script, "160MB")
     second = _embedded_run(server_dir, script, "160MB")
     assert first.returncode == 0, first.stderr
-    assert (first.stdout.strip(), second.stdout.strip()) == ("1 160MB", "2 160MB")
+    # The server runs with the settings for this machine (config.embedded_db.server_settings).
+    assert (first.stdout.strip(), second.stdout.strip()) == (
+        "1 160MB 32MB 1.1 off",
+        "2 160MB 32MB 1.1 off",
+    )
     # The server stopped when the last user left: no postmaster.pid remains.
     assert not (server_dir / "pgdata" / "postmaster.pid").exists()
 

@@ -18,10 +18,9 @@ well as arbejds|tøj, both made of corpus words); such a word ranks below the wo
 
 from typing import NamedTuple
 
-from django.db import connection
-
 from archive import limits, versions
 from archive.caching import cache_get, cache_set, key_for
+from archive.reads import read_connection
 
 # A part must be this long, the whole word at least twice that.
 MIN_PART = 4
@@ -108,7 +107,7 @@ def _compound_expansions(lexeme, word, limit) -> Compounds:
 
 def _most_frequent(stem: str) -> int | None:
     """In how many items the most frequent word with this stem occurs."""
-    with connection.cursor() as cursor:
+    with read_connection().cursor() as cursor:
         cursor.execute("SELECT max(frequency) FROM archive_term WHERE stem = %s", [stem])
         return cursor.fetchone()[0]
 
@@ -117,7 +116,7 @@ def _containing(needle: str, lexeme: str) -> list[tuple[str, str, int]]:
     """(word, stem, items) of the most frequent corpus words containing the needle, other
     than the lexeme's own forms."""
     pattern = "%" + needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    with connection.cursor() as cursor:
+    with read_connection().cursor() as cursor:
         cursor.execute(
             "SELECT word, stem, frequency FROM archive_term WHERE word LIKE %s AND stem <> %s "
             "ORDER BY frequency DESC, word LIMIT %s",
@@ -149,7 +148,7 @@ def _known_words(candidates: set[str]) -> dict[str, str]:
     """Candidates that are words of the corpus, with their stems."""
     if not candidates:
         return {}
-    with connection.cursor() as cursor:
+    with read_connection().cursor() as cursor:
         cursor.execute(
             "SELECT word, stem FROM archive_term WHERE word = ANY(%s) AND stem <> ''",
             [list(candidates)],
@@ -161,7 +160,7 @@ def _stems(candidates: set[str]) -> dict[str, str]:
     """Danish stems of the candidates that stem like a word the corpus uses on its own."""
     if not candidates:
         return {}
-    with connection.cursor() as cursor:
+    with read_connection().cursor() as cursor:
         cursor.execute(
             """
             SELECT c, s FROM (

@@ -16,6 +16,7 @@ from django.utils.text import capfirst
 from archive import limits
 from archive.caching import cache_get, cache_set
 from archive.models import Committee, Municipality, Outcome
+from archive.reads import read_connection
 
 # What the one scan of the matches reads per row: enough for the count, the facets and
 # picking the newest matches, without reading any text.
@@ -38,7 +39,7 @@ def table_rows() -> int:
     key = f"search:item_rows:{connection.settings_dict['NAME']}"
     rows = cache_get(key)
     if rows is None:
-        with connection.cursor() as cursor:
+        with read_connection().cursor() as cursor:
             cursor.execute(
                 "SELECT greatest(reltuples, 0)::bigint FROM pg_class "
                 "WHERE oid = 'archive_agendaitem'::regclass"
@@ -83,7 +84,7 @@ def sampled_facets(matching) -> Sample:
         .values("municipality_id", "committee_id", "meeting_date", "outcome")
     )
     sql, params = sample.query.sql_with_params()
-    with connection.cursor() as cursor:
+    with read_connection().cursor() as cursor:
         cursor.execute(
             f"""
             WITH s AS MATERIALIZED ({sql})

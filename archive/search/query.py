@@ -5,11 +5,12 @@ import re
 from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchQuery
-from django.db import connection
 from django.db.models import Value
 
 from archive import limits, versions
+from archive.reads import read_connection
 from archive.search.compounds import compound_expansions
+from archive.search.pairs import phrase_links
 from archive.search.vocabulary import Typed, typed_words, words
 from core.casenumbers import normalize_query, parse_case_number
 
@@ -59,7 +60,7 @@ class TsQuery(SearchQuery):
 def parsed_query(text: str) -> tuple[str, str]:
     """The websearch query as tsquery text, e.g. "'reform' & !'sygedagpeng'", and its
     positive part ("'reform'"; "" when there is none), in one round trip."""
-    with connection.cursor() as cursor:
+    with read_connection().cursor() as cursor:
         cursor.execute(
             "SELECT q::text, querytree(q) FROM websearch_to_tsquery(%s::regconfig, %s) AS q",
             [CONFIG, text],
@@ -119,7 +120,8 @@ class Query:
     `exact` is the tsquery of the text with each term widened to the compounds that name a
     kind of it (trafiksikkerhed for sikkerhed), the items that rank first; `widened` the same
     with every compound and spelling fix, the items that match. `positive` is `widened`
-    without its negated terms: what relevance is measured on.
+    without its negated terms: what relevance is measured on. `pairs`: the adjacent words
+    of the phrases every match must contain, looked up in their own index (search.pairs).
     """
 
     text: str
@@ -127,6 +129,7 @@ class Query:
     exact: str = ""
     widened: str = ""
     positive: str = ""
+    pairs: tuple = ()
 
     @classmethod
     def prepare(cls, text: str, version: int | None = None) -> "Query":
@@ -142,11 +145,12 @@ class Query:
         typed, memo = typed_words(words(text)), {}
         exact = expanded_query(parsed, typed, version, kinds_only=True, memo=memo)
         widened = expanded_query(parsed, typed, version, memo=memo)
+        pairs = tuple(phrase_links(widened))
         if positive == parsed:
-            return cls(text, exact=exact, widened=widened, positive=widened)
+            return cls(text, exact=exact, widened=widened, positive=widened, pairs=pairs)
         # Widened alike: a term ranks the same with or without the words excluded next to it.
         positive = expanded_query(positive, typed, version, memo=memo) if positive else ""
-        return cls(text, exact=exact, widened=widened, positive=positive)
+        return cls(text, exact=exact, widened=widened, positive=positive, pairs=pairs)
 
     @property
     def ranking(self) -> str:

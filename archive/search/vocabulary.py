@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 
 from django.db import connection
 
+from archive.reads import read_connection
+
 WORD = re.compile(r"[a-zæøåäöüé]+")
 
 # Spelling variants of a typed word, in the order they are tried (`Typed.fixes`):
@@ -104,7 +106,7 @@ def _looked_up(forms):
     """(token, form, kind, stem, items of the stem) for each typed word, and for each
     variant whose stem the vocabulary has ("børnehave" also for "børnehaver")."""
     tokens, texts, kinds = (list(column) for column in zip(*forms, strict=True))
-    with connection.cursor() as cursor:
+    with read_connection().cursor() as cursor:
         cursor.execute(
             """
             SELECT c.token, c.form, c.kind, c.stem,
