@@ -125,7 +125,8 @@ endif
 loadtest: $(STAMP)
 	DEBUG=1 $(LOAD_DB) sh -c '$(BIN)/python manage.py migrate -v0 && \
 	  $(BIN)/python manage.py gen_corpus --items $${ITEMS:-100000} --if-needed && \
-	  $(BIN)/python manage.py loadtest --duration $${DURATION:-60} --rate $${RATE:-60} \
+	  $(BIN)/python manage.py loadtest --duration $${DURATION:-60} --rate $${RATE:-70} \
+	    --ingest-every $${INGEST_EVERY:-10} --gunicorn-workers $${WEB_WORKERS:-2} \
 	    --json var/loadtest.json'
 
 # make backup [FILE=path.dump]; make restore FILE=path.dump
