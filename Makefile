@@ -117,14 +117,16 @@ format: $(STAMP)
 # The load test fills a database of its own with a synthetic corpus (ITEMS, default 100,000):
 # LOADTEST_DATABASE_URL, or a separate database in the embedded server. Never DATABASE_URL.
 ifeq ($(strip $(LOADTEST_DATABASE_URL)),)
-LOAD_DB := env -u DATABASE_URL EMBEDDED_DATABASE=referatarkiv_load $(BIN)/python -m config.embedded_db --
+# LOADTEST_DATABASE names the embedded database (EMBEDDED_PGDATA its server's data folder).
+LOAD_DB := env -u DATABASE_URL EMBEDDED_DATABASE=$(or $(LOADTEST_DATABASE),referatarkiv_load) \
+  $(BIN)/python -m config.embedded_db --
 else
 LOAD_DB := env DATABASE_URL=$(LOADTEST_DATABASE_URL)
 endif
 
 loadtest: $(STAMP)
 	DEBUG=1 $(LOAD_DB) sh -c '$(BIN)/python manage.py migrate -v0 && \
-	  $(BIN)/python manage.py gen_corpus --items $${ITEMS:-100000} --if-needed && \
+	  STATEMENT_TIMEOUT_MS=0 $(BIN)/python manage.py gen_corpus --items $${ITEMS:-100000} --if-needed && \
 	  $(BIN)/python manage.py loadtest --duration $${DURATION:-60} --rate $${RATE:-70} \
 	    --ingest-every $${INGEST_EVERY:-10} --gunicorn-workers $${WEB_WORKERS:-2} \
 	    --json var/loadtest.json'
