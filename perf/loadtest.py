@@ -164,21 +164,33 @@ def run(url: str, mix, duration: float, rate: float, workers: int) -> Report:
     parts = urlsplit(url)
     local = threading.local()
 
+    def get(path):
+        # A kept-alive connection the server has closed while idle (gunicorn's keepalive)
+        # fails before any answer: a browser sends again on a new one, and so do we, once.
+        for fresh in (False, True):
+            reused = getattr(local, "conn", None) is not None and not fresh
+            if not reused:
+                local.conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+            try:
+                local.conn.request("GET", path, headers={"Host": parts.netloc})
+                response = local.conn.getresponse()
+                response.read()
+                return response.status, response.getheader("X-Cache", "")
+            except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError):
+                local.conn.close()
+                if not reused:
+                    break
+            except (OSError, http.client.HTTPException):
+                local.conn.close()
+                break
+        local.conn = None
+        return 0, ""
+
     def fetch(kind, path, start):
         if time.perf_counter() - start > GIVE_UP_S:
             # A backlog this deep will not drain: count it as failed, and end on time.
             return Sample(kind, path, 0, (time.perf_counter() - start) * 1000)
-        conn = getattr(local, "conn", None)
-        if conn is None:
-            conn = local.conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
-        try:
-            conn.request("GET", path, headers={"Host": parts.netloc})
-            response = conn.getresponse()
-            response.read()
-            status, cache = response.status, response.getheader("X-Cache", "")
-        except (OSError, http.client.HTTPException):
-            local.conn = None
-            status, cache = 0, ""
+        status, cache = get(path)
         return Sample(kind, path, status, (time.perf_counter() - start) * 1000, cache)
 
     samples = []
