@@ -67,6 +67,7 @@ class Report:
     by_group: dict = field(default_factory=dict)
     cache_hit_rate: dict = field(default_factory=dict)
     error_examples: list = field(default_factory=list)
+    slowest: list = field(default_factory=list)
 
 
 def percentiles(values):
@@ -234,6 +235,8 @@ def summarize(url, samples, elapsed, rate) -> Report:
             for name, kinds in groups.items()
         },
         error_examples=[asdict(s) for s in bad[:10]],
+        # What to look at first when a target is missed.
+        slowest=[asdict(s) for s in sorted(samples, key=lambda s: -s.ms)[:10]],
     )
 
 
