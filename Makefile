@@ -119,6 +119,7 @@ format: $(STAMP)
 ifeq ($(strip $(LOADTEST_DATABASE_URL)),)
 # LOADTEST_DATABASE names the embedded database (EMBEDDED_PGDATA its server's data folder).
 # Building the corpus and migrating it run without the web's statement timeout (minutes at 1M).
+# An interrupted run's ingested meetings go first, so the corpus is found whole and reused.
 LOAD_DB := env -u DATABASE_URL EMBEDDED_DATABASE=$(or $(LOADTEST_DATABASE),referatarkiv_load) \
   $(BIN)/python -m config.embedded_db --
 else
@@ -127,6 +128,7 @@ endif
 
 loadtest: $(STAMP)
 	DEBUG=1 $(LOAD_DB) sh -c 'STATEMENT_TIMEOUT_MS=0 $(BIN)/python manage.py migrate -v0 && \
+	  $(BIN)/python manage.py ingest_feed --remove && \
 	  STATEMENT_TIMEOUT_MS=0 $(BIN)/python manage.py gen_corpus --items $${ITEMS:-100000} --if-needed && \
 	  $(BIN)/python manage.py loadtest --duration $${DURATION:-60} --rate $${RATE:-70} \
 	    --ingest-every $${INGEST_EVERY:-10} --gunicorn-workers $${WEB_WORKERS:-2} \

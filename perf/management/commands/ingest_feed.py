@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
-from perf.ingest_feed import FEED_MUNICIPALITY, feed
+from perf.ingest_feed import FEED_MUNICIPALITY, feed, remove
 
 
 class Command(BaseCommand):
@@ -23,8 +23,17 @@ class Command(BaseCommand):
         )
         parser.add_argument("--first-day", default="", help="første mødedato (ÅÅÅÅ-MM-DD)")
         parser.add_argument("--json", help="skriv tallene som JSON hertil")
+        parser.add_argument(
+            "--remove",
+            action="store_true",
+            help="fjern kun kommunens møder (efter en afbrudt test)",
+        )
 
     def handle(self, *args, **options):
+        if options["remove"]:
+            removed = remove(options["municipality"])
+            self.stdout.write(f"{removed} møder fjernet fra {options['municipality']}")
+            return
         first = date.fromisoformat(options["first_day"]) if options["first_day"] else date.today()
         figures = feed(options["every"], options["duration"], options["municipality"], first)
         self.stdout.write(
