@@ -117,15 +117,21 @@ format: $(STAMP)
 # The load test fills a database of its own with a synthetic corpus (ITEMS, default 100,000):
 # LOADTEST_DATABASE_URL, or a separate database in the embedded server. Never DATABASE_URL.
 ifeq ($(strip $(LOADTEST_DATABASE_URL)),)
-LOAD_DB := env -u DATABASE_URL EMBEDDED_DATABASE=referatarkiv_load $(BIN)/python -m config.embedded_db --
+# LOADTEST_DATABASE names the embedded database (EMBEDDED_PGDATA its server's data folder).
+# Building the corpus and migrating it run without the web's statement timeout (minutes at 1M).
+# An interrupted run's ingested meetings go first, so the corpus is found whole and reused.
+LOAD_DB := env -u DATABASE_URL EMBEDDED_DATABASE=$(or $(LOADTEST_DATABASE),referatarkiv_load) \
+  $(BIN)/python -m config.embedded_db --
 else
 LOAD_DB := env DATABASE_URL=$(LOADTEST_DATABASE_URL)
 endif
 
 loadtest: $(STAMP)
-	DEBUG=1 $(LOAD_DB) sh -c '$(BIN)/python manage.py migrate -v0 && \
-	  $(BIN)/python manage.py gen_corpus --items $${ITEMS:-100000} --if-needed && \
-	  $(BIN)/python manage.py loadtest --duration $${DURATION:-60} --rate $${RATE:-60} \
+	DEBUG=1 $(LOAD_DB) sh -c 'STATEMENT_TIMEOUT_MS=0 $(BIN)/python manage.py migrate -v0 && \
+	  $(BIN)/python manage.py ingest_feed --remove && \
+	  STATEMENT_TIMEOUT_MS=0 $(BIN)/python manage.py gen_corpus --items $${ITEMS:-100000} --if-needed && \
+	  $(BIN)/python manage.py loadtest --duration $${DURATION:-60} --rate $${RATE:-70} \
+	    --ingest-every $${INGEST_EVERY:-10} --gunicorn-workers $${WEB_WORKERS:-2} \
 	    --json var/loadtest.json'
 
 # make backup [FILE=path.dump]; make restore FILE=path.dump

@@ -101,13 +101,21 @@ def public_page(view=None, *, query=True):
             key = key_for("page", version, request.scheme, request.get_host(), path)
             stored = cache_get(key)
             if stored is not None:
-                return _response(stored)
+                return _with_status(_response(stored), "hit")
             response = view(request, *args, **kwargs)
         if _cacheable_response(request, response):
             cache_set(key, _stored(response))
-        return response
+        return _with_status(response, "miss")
 
     return wrapper
+
+
+def _with_status(response, status: str):
+    """Say whether the page came from the cache, when the load test asks (after storing it,
+    so the stored copy never carries the header)."""
+    if settings.CACHE_STATUS_HEADER:
+        response["X-Cache"] = status
+    return response
 
 
 def _cacheable_request(request) -> bool:

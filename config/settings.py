@@ -194,6 +194,9 @@ else:
 # Off: no search result, page or compound expansion is cached (archive/caching.py). For
 # measuring what a first search costs; production keeps it on.
 ARCHIVE_CACHE = env_bool("ARCHIVE_CACHE", True)
+# On: public pages say "X-Cache: hit" or "miss", so the load test (perf/) can count the
+# cache's hits. Off in production: it would tell anyone what others searched a moment ago.
+CACHE_STATUS_HEADER = env_bool("CACHE_STATUS_HEADER", False)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -18,14 +18,30 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from urllib.parse import quote, urlencode, urlsplit
+from urllib.parse import quote, urlsplit
 
 from django.conf import settings
 from django.db import connection
 
+from perf import querylog
+
+# Request classes: two kinds of search and four kinds of page.
 SEARCH = "search"
 API = "api"
-PAGE = "page"
+HOME = "home"
+MEETING = "meeting"
+ITEM = "item"
+COMMITTEE = "committee"
+SEARCHES = (SEARCH, API)
+PAGES = (HOME, MEETING, ITEM, COMMITTEE)
+# The share of each class in the traffic (a site whose readers mostly search and read items).
+SHARES = ((SEARCH, 0.35), (API, 0.15), (ITEM, 0.30), (MEETING, 0.10), (COMMITTEE, 0.05))
+SHARES += ((HOME, 0.05),)
+
+
+# A request that a client thread gets to only this late is not sent but counted as an error,
+# so an overloaded server makes a failed run of about the planned length, not an endless one.
+GIVE_UP_S = 30
 
 
 @dataclass
@@ -34,6 +50,7 @@ class Sample:
     path: str
     status: int
     ms: float
+    cache: str = ""  # "hit", "miss" or "" (the page is never cached)
 
 
 @dataclass
@@ -47,7 +64,10 @@ class Report:
     searches_per_s: float
     latency_ms: dict = field(default_factory=dict)
     by_kind: dict = field(default_factory=dict)
+    by_group: dict = field(default_factory=dict)
+    cache_hit_rate: dict = field(default_factory=dict)
     error_examples: list = field(default_factory=list)
+    slowest: list = field(default_factory=list)
 
 
 def percentiles(values):
@@ -62,13 +82,22 @@ def percentiles(values):
     return {"p50": at(50), "p95": at(95), "p99": at(99), "max": round(ordered[-1], 1)}
 
 
-def request_mix(seed: int, size: int = 2000) -> list[tuple[str, str]]:
-    """(kind, path) pairs drawn from the archive itself: its words, items and meetings."""
-    rng = random.Random(seed)
+@dataclass
+class ArchiveSample:
+    """What the requests are drawn from: the archive's own words, items and committees."""
+
+    words: list
+    items: list
+    municipalities: list
+    committees: list
+
+
+def archive_sample(seed: int) -> ArchiveSample:
+    """The archive's 3,000 commonest words and 2,000 items drawn across the table."""
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT word FROM archive_term WHERE stem <> '' AND length(word) > 4 "
-            "ORDER BY frequency DESC, word LIMIT 400"
+            "ORDER BY frequency DESC, word LIMIT 3000"
         )
         words = [row[0] for row in cursor.fetchall()]
         # REPEATABLE: the same seed draws the same items, so runs can be compared. Enough
@@ -86,37 +115,38 @@ def request_mix(seed: int, size: int = 2000) -> list[tuple[str, str]]:
             items = cursor.fetchall()
         cursor.execute("SELECT slug FROM archive_municipality ORDER BY slug LIMIT 100")
         municipalities = [row[0] for row in cursor.fetchall()]
-        cursor.execute("SELECT DISTINCT kle_subject FROM archive_agendaitem ORDER BY 1 LIMIT 50")
-        subjects = [row[0] for row in cursor.fetchall() if row[0]]
+        cursor.execute(
+            "SELECT m.slug, c.slug FROM archive_committee c JOIN archive_municipality m "
+            "ON m.id = c.municipality_id ORDER BY c.id LIMIT 2000"
+        )
+        committees = cursor.fetchall()
     if not words or not items:
         raise RuntimeError("Arkivet er tomt: indlæs referater eller kør gen_corpus først.")
-    common, rare = words[:40], words[40:] or words
-    mix = []
-    for _ in range(size):
-        roll = rng.random()
-        if roll < 0.35:
-            q = rng.choice(common if rng.random() < 0.4 else rare)
-            if rng.random() < 0.2:
-                q = f'"{q} {rng.choice(rare)}"'
-            params = {"q": q}
-            if municipalities and rng.random() < 0.3:
-                params["municipality"] = rng.choice(municipalities)
-            mix.append((SEARCH, "/soeg/?" + urlencode(params)))
-        elif roll < 0.5:
-            q = rng.choice(rare) if rng.random() < 0.7 else rng.choice(subjects or rare)
-            mix.append((API, "/api/search?" + urlencode({"q": q, "page": rng.choice([1, 1, 2])})))
-        elif roll < 0.8:
-            meeting, position = rng.choice(items)
-            mix.append((PAGE, f"/moeder/{meeting}/punkt/{position}/"))
-        elif roll < 0.9:
-            meeting, _ = rng.choice(items)
-            mix.append((PAGE, f"/moeder/{meeting}/"))
-        elif roll < 0.95:
-            mix.append((PAGE, "/"))
-        else:
-            slug = quote(rng.choice(municipalities)) if municipalities else ""
-            mix.append((PAGE, f"/kommune/{slug}/" if slug else "/moeder/"))
-    return mix
+    return ArchiveSample(words, items, municipalities, committees)
+
+
+def request_mix(sample: ArchiveSample, log, seed: int, size: int, zipf_s=querylog.ZIPF_S):
+    """(kind, path) pairs in the class shares; searches drawn from the log by Zipf's law."""
+    rng = random.Random(seed)
+    kinds = rng.choices([k for k, _ in SHARES], weights=[w for _, w in SHARES], k=size)
+    queries = iter(querylog.draw(log, size, rng, zipf_s))
+    return [(kind, _path(kind, sample, queries, rng)) for kind in kinds]
+
+
+def _path(kind, sample, queries, rng) -> str:
+    if kind == SEARCH:
+        return next(queries).html_path()
+    if kind == API:
+        return next(queries).api_path()
+    if kind == ITEM:
+        meeting, position = rng.choice(sample.items)
+        return f"/moeder/{meeting}/punkt/{position}/"
+    if kind == MEETING:
+        return f"/moeder/{rng.choice(sample.items)[0]}/"
+    if kind == COMMITTEE and sample.committees:
+        municipality, committee = rng.choice(sample.committees)
+        return f"/kommune/{quote(municipality)}/{quote(committee)}/"
+    return "/"
 
 
 def repeat_share(earlier, mix, kinds) -> float:
@@ -135,19 +165,34 @@ def run(url: str, mix, duration: float, rate: float, workers: int) -> Report:
     parts = urlsplit(url)
     local = threading.local()
 
+    def get(path):
+        # A kept-alive connection the server has closed while idle (gunicorn's keepalive)
+        # fails before any answer: a browser sends again on a new one, and so do we, once.
+        for fresh in (False, True):
+            reused = getattr(local, "conn", None) is not None and not fresh
+            if not reused:
+                local.conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+            try:
+                local.conn.request("GET", path, headers={"Host": parts.netloc})
+                response = local.conn.getresponse()
+                response.read()
+                return response.status, response.getheader("X-Cache", "")
+            except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError):
+                local.conn.close()
+                if not reused:
+                    break
+            except (OSError, http.client.HTTPException):
+                local.conn.close()
+                break
+        local.conn = None
+        return 0, ""
+
     def fetch(kind, path, start):
-        conn = getattr(local, "conn", None)
-        if conn is None:
-            conn = local.conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
-        try:
-            conn.request("GET", path, headers={"Host": parts.netloc})
-            response = conn.getresponse()
-            response.read()
-            status = response.status
-        except (OSError, http.client.HTTPException):
-            local.conn = None
-            status = 0
-        return Sample(kind, path, status, (time.perf_counter() - start) * 1000)
+        if time.perf_counter() - start > GIVE_UP_S:
+            # A backlog this deep will not drain: count it as failed, and end on time.
+            return Sample(kind, path, 0, (time.perf_counter() - start) * 1000)
+        status, cache = get(path)
+        return Sample(kind, path, status, (time.perf_counter() - start) * 1000, cache)
 
     samples = []
     interval = 1 / rate
@@ -170,11 +215,9 @@ def run(url: str, mix, duration: float, rate: float, workers: int) -> Report:
 def summarize(url, samples, elapsed, rate) -> Report:
     """The report of a run from its samples."""
     bad = [s for s in samples if not 200 <= s.status < 400]
-    searches = [s for s in samples if s.kind in (SEARCH, API)]
-    by_kind = {}
-    for kind in (SEARCH, API, PAGE):
-        chosen = [s.ms for s in samples if s.kind == kind]
-        by_kind[kind] = {"requests": len(chosen), **percentiles(chosen)}
+    searches = [s for s in samples if s.kind in SEARCHES]
+    by_kind = {kind: figures(samples, (kind,)) for kind in (*SEARCHES, *PAGES)}
+    groups = {"searches": SEARCHES, "pages": PAGES}
     return Report(
         url=url,
         duration_s=round(elapsed, 1),
@@ -185,8 +228,30 @@ def summarize(url, samples, elapsed, rate) -> Report:
         searches_per_s=round(len(searches) / elapsed, 1),
         latency_ms=percentiles([s.ms for s in samples]),
         by_kind=by_kind,
+        by_group={name: figures(samples, kinds) for name, kinds in groups.items()},
+        cache_hit_rate={"all": hit_rate(samples)}
+        | {
+            name: hit_rate([s for s in samples if s.kind in kinds])
+            for name, kinds in groups.items()
+        },
         error_examples=[asdict(s) for s in bad[:10]],
+        # What to look at first when a target is missed.
+        slowest=[asdict(s) for s in sorted(samples, key=lambda s: -s.ms)[:10]],
     )
+
+
+def figures(samples, kinds) -> dict:
+    """Count, percentiles, errors and cache hit rate of the samples of these classes."""
+    chosen = [s for s in samples if s.kind in kinds]
+    errors = sum(not 200 <= s.status < 400 for s in chosen)
+    latency = percentiles([s.ms for s in chosen])
+    return {"requests": len(chosen), "errors": errors, **latency, "hit_rate": hit_rate(chosen)}
+
+
+def hit_rate(samples) -> float | None:
+    """The share of cacheable responses the server's cache answered (its X-Cache header)."""
+    told = [s.cache for s in samples if s.cache]
+    return round(told.count("hit") / len(told), 3) if told else None
 
 
 class Gunicorn:
@@ -195,16 +260,9 @@ class Gunicorn:
     def __init__(self, workers: int = 2):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        env = {
-            **os.environ,
-            "DEBUG": "0",
-            "SECRET_KEY": os.environ.get("SECRET_KEY") or secrets.token_urlsafe(50),
-            "ALLOWED_HOSTS": "127.0.0.1",
-            "SECURE_SSL_REDIRECT": "0",
-            "WEB_CONCURRENCY": str(workers),
-            "DATABASE_URL": os.environ["DATABASE_URL"],
-        }
-        env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        env = production_env() | {"WEB_CONCURRENCY": str(workers)}
+        # Each page says whether the cache answered: the hit rate in the report.
+        env["CACHE_STATUS_HEADER"] = "1"
         base = Path(settings.BASE_DIR)
         subprocess.run(
             [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
@@ -248,6 +306,51 @@ class Gunicorn:
             self.process.wait(timeout=20)
         except subprocess.TimeoutExpired:
             self.process.kill()
+
+
+def production_env() -> dict:
+    """The environment of a production process on this machine's archive database."""
+    env = {
+        **os.environ,
+        "DEBUG": "0",
+        "SECRET_KEY": os.environ.get("SECRET_KEY") or secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "0",
+        "DATABASE_URL": os.environ["DATABASE_URL"],
+    }
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    return env
+
+
+class IngestFeed:
+    """`manage.py ingest_feed` in its own process: new meetings while the load runs."""
+
+    def __init__(self, every: float, duration: float, json_path: Path):
+        self.json_path = json_path
+        command = [sys.executable, "manage.py", "ingest_feed", "--every", str(every)]
+        command += ["--duration", str(duration), "--json", str(json_path)]
+        # Production settings, plus this app so that its command exists.
+        env = production_env() | {"PERF_APP": "1"}
+        self.process = subprocess.Popen(
+            command, cwd=settings.BASE_DIR, env=env, stdout=subprocess.DEVNULL
+        )
+
+    def result(self, timeout: float) -> dict:
+        """Its figures, once it has finished its last meeting."""
+        try:
+            self.process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        if not self.json_path.exists():
+            return {"meetings": 0, "failed": 1, "failures": ["ingest_feed gav ingen tal"]}
+        return json.loads(self.json_path.read_text())
+
+    def stop(self):
+        """End it now (a run that failed); a finished one is left as it is."""
+        if self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=30)
 
 
 def free_port() -> int:

@@ -184,3 +184,15 @@ def test_with_the_cache_off_every_request_reads_the_database(client, seed_archiv
         assert client.get(path).content == first.content
     assert len(again) > 2
     assert caches["default"]._cache == {}
+
+
+def test_the_cache_status_header_is_only_given_when_asked_for(client, seed_archive, settings):
+    # Off by default: "hit" would tell anyone that someone else just searched for this.
+    assert "X-Cache" not in client.get("/soeg/", {"q": "budget"})
+    settings.CACHE_STATUS_HEADER = True
+    assert client.get("/soeg/", {"q": "skole"})["X-Cache"] == "miss"
+    again = client.get("/soeg/", {"q": "skole"})
+    assert again["X-Cache"] == "hit"
+    # The stored copy never carries the header of the request that stored it.
+    settings.CACHE_STATUS_HEADER = False
+    assert "X-Cache" not in client.get("/soeg/", {"q": "skole"})
