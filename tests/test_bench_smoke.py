@@ -49,3 +49,65 @@ def test_gen_corpus_refuses_to_wipe_a_real_archive(seed_archive):
     with pytest.raises(CommandError, match="sletter dem"):
         call_command("gen_corpus", items=10)
     assert AgendaItem.objects.count() == 54
+
+
+def _index_state(name):
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT i.indisvalid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
+            "WHERE c.relname = %s",
+            [name],
+        )
+        row = cursor.fetchone()
+    return None if row is None else row[0]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_corpus_without_its_indexes_is_rebuilt_or_refused():
+    from django.core.management.base import CommandError
+    from django.db import connection
+
+    call_command("gen_corpus", items=300, replace=True, stdout=io.StringIO())
+    assert _index_state("item_search_vector_idx") is True
+    # What a build that failed half-way used to leave: every item, no search index.
+    with connection.cursor() as cursor:
+        cursor.execute("DROP INDEX item_search_vector_idx")
+    with pytest.raises(CommandError, match="item_search_vector_idx on archive_agendaitem"):
+        call_command("bench", repeat=1, stdout=io.StringIO())
+    out = io.StringIO()
+    call_command("gen_corpus", items=300, if_needed=True, stdout=out)
+    assert "rebuilding index item_search_vector_idx" in out.getvalue()
+    assert _index_state("item_search_vector_idx") is True
+    # An index PostgreSQL has but may not use (a CREATE INDEX CONCURRENTLY that failed).
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE pg_index SET indisvalid = false "
+            "WHERE indexrelid = 'item_meeting_date_idx'::regclass"
+        )
+    from perf.indexes import index_problems
+
+    assert [(p.name, p.state) for p in index_problems()] == [("item_meeting_date_idx", "invalid")]
+    call_command("gen_corpus", items=300, if_needed=True, stdout=io.StringIO())
+    assert _index_state("item_meeting_date_idx") is True
+    assert index_problems() == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_interrupted_corpus_is_generated_again():
+    from django.db import connection
+
+    call_command("gen_corpus", items=200, replace=True, stdout=io.StringIO())
+    out = io.StringIO()
+    call_command("gen_corpus", items=200, if_needed=True, stdout=out)
+    assert "nothing to do" in out.getvalue()
+    # A run stopped after the COPY (all items there) never marks the table complete.
+    with connection.cursor() as cursor:
+        cursor.execute("COMMENT ON TABLE archive_agendaitem IS NULL")
+        cursor.execute("DELETE FROM archive_term")
+    out = io.StringIO()
+    call_command("gen_corpus", items=200, if_needed=True, stdout=out)
+    assert "generating it again" in out.getvalue()
+    assert AgendaItem.objects.count() == 200
+    assert Term.objects.exists()

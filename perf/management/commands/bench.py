@@ -1,11 +1,11 @@
 import json
 from pathlib import Path
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
-from archive.models import AgendaItem
 from perf import bench as runner
-from perf.corpus import generate
+from perf.indexes import describe, index_problems
+from perf.management.commands.gen_corpus import ensure_corpus
 
 
 class Command(BaseCommand):
@@ -31,9 +31,19 @@ class Command(BaseCommand):
         self, *args, items, seed, repeat, naive_timeout, json_path: Path | None = None, **options
     ):
         corpus = None
-        if items and AgendaItem.objects.count() != items:
-            self.stdout.write(f"generating {items:,} items (seed {seed})")
-            corpus = generate(items, seed).as_dict()
+        if items:
+            # Generates the corpus unless it is a finished one of this size, and rebuilds
+            # any index that is missing or invalid.
+            corpus = ensure_corpus(self, items, seed)
+        else:
+            problems = index_problems()
+            if problems:
+                raise CommandError(
+                    f"Arkivets indeks er ikke komplette ({describe(problems)}): søgninger "
+                    "ville læse hele tabellen, og tallene ville intet sige. Kør "
+                    "`manage.py gen_corpus --items N --if-needed` (genopbygger dem) eller "
+                    "`bench --items N`."
+                )
         figures = runner.run(
             seed=seed, repeat=repeat, naive_timeout_s=naive_timeout, log=self.stdout.write
         )
