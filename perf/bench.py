@@ -147,6 +147,16 @@ def run_zipf(server, mix, n: int, seed: int) -> dict:
     }
 
 
+def prepare(log=print) -> dict:
+    """The SQLite copy of the corpus, made ahead of a run (at a million items the export
+    takes minutes that need not be spent on a quiet machine)."""
+    BENCH_DIR.mkdir(parents=True, exist_ok=True)
+    path = sqlite_path(AgendaItem.objects.count())
+    figures = export_sqlite(path, log)
+    log(f"SQLite copy: {path} ({figures['size_mb']:,} MB)")
+    return figures
+
+
 def run(
     seed=1,
     per_group=20,

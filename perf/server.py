@@ -15,7 +15,9 @@ from django.db import connection
 
 from config.embedded_db import url_from_params
 
-BENCH_DIR = Path(settings.BASE_DIR) / "var" / "bench"
+# Logs and the SQLite copy of the corpus (kept between runs: exporting a million items
+# takes minutes). BENCH_DIR points another checkout at an existing one.
+BENCH_DIR = Path(os.environ.get("BENCH_DIR") or Path(settings.BASE_DIR) / "var" / "bench")
 
 
 class HttpClient:

@@ -40,6 +40,11 @@ class Command(BaseCommand):
             help="also replay a log of N queries with Zipf-distributed repeats (cache on)",
         )
         parser.add_argument("--skip-ingest", action="store_true", help="no ingest figures")
+        parser.add_argument(
+            "--prepare",
+            action="store_true",
+            help="only make sure the corpus is complete and export its SQLite copy, then stop",
+        )
         parser.add_argument("--json", dest="json_path", type=Path, help="write all figures here")
 
     def handle(self, *args, items, seed, json_path: Path | None = None, **options):
@@ -57,6 +62,9 @@ class Command(BaseCommand):
                     "`manage.py gen_corpus --items N --if-needed` (genopbygger dem) eller "
                     "`bench --items N`."
                 )
+        if options["prepare"]:
+            runner.prepare(log=self._log)
+            return
         figures = runner.run(
             seed=seed,
             per_group=options["per_group"],
