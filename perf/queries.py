@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from django.db import connection, transaction
 
-from archive.models import AgendaItem, Committee, Municipality, Outcome, Term
+from archive.models import AgendaItem, Committee, Meeting, Municipality, Outcome, Term
 from perf.corpus import COMPOUNDS, FIRST_YEAR, YEARS, load_seeds
 
 # Groups by how many items a query matches, as a share of the corpus (the issue's bands
@@ -138,7 +138,9 @@ def build_mix(seed: int, total: int, per_group: int = 20, warm: int = 3) -> Mix:
     seeds = load_seeds(seed)
     reserve = {}
     for group, low, high in BANDS:
-        words = band_words(seed, total, low, high, picker.wanted * (4 if group == "common" else 1))
+        # Extra common and mid words for the filter and page groups.
+        extra = {"common": 4, "mid": 3}.get(group, 1)
+        words = band_words(seed, total, low, high, picker.wanted * extra)
         reserve[group] = picker.add([Case(group, {"q": w}, quoted(w), n) for w, n in words])
     paragraphs = [p.words for pool in seeds.sections.values() for p in pool]
     picker.add(phrase_cases(rng, paragraphs, picker.wanted * 3))
@@ -147,13 +149,14 @@ def build_mix(seed: int, total: int, per_group: int = 20, warm: int = 3) -> Mix:
     picker.add(combination_cases(rng, paragraphs, "three words", picker.wanted * 3))
     picker.add(compound_cases(rng, seeds.zipf_words[:-COMPOUNDS], picker.wanted * 3))
     picker.add(identifier_cases(seed, picker.wanted * 2))
-    spare = [c.params["q"] for c in reserve["common"] + reserve["mid"]]
+    years = meeting_years()
+    spare = [c.params["q"] for c in reserve["mid"] + reserve["common"]][: picker.wanted * 2]
     rng.shuffle(spare)
-    picker.add(filter_cases(rng, spare[: picker.wanted * 2], picker.wanted * 2))
-    picker.add(filter_cases(rng, [None] * picker.wanted * 3, picker.wanted * 3))
-    picker.add(browse_cases(rng, picker.wanted * 3, warm))
+    picker.add(filter_cases(rng, spare, picker.wanted * 2, years))
+    picker.add(filter_cases(rng, [None] * picker.wanted * 3, picker.wanted * 3, years))
+    picker.add(browse_cases(rng, picker.wanted * 3, warm, years))
     pages = [c.params["q"] for c in reserve["common"] + reserve["very common"]]
-    pages = [w for w in pages if w not in spare[: picker.wanted * 2]]
+    pages = [w for w in pages if w not in spare]
     for page, words in ((2, pages[0::2]), (20, pages[1::2])):
         picker.add([Case(f"page {page}", {"q": w, "page": page}, quoted(w)) for w in words])
     return Mix(picker.timed, picker.warmup)
@@ -230,9 +233,15 @@ def fts_identifier(number: str) -> str:
     return 'case_number : "' + " ".join(tokens) + '"'
 
 
-def _random_filter(rng, municipalities, committees) -> dict:
+def meeting_years() -> list[int]:
+    """The years that have meetings (a small corpus has only some of the 15)."""
+    years = [d.year for d in Meeting.objects.dates("date", "year")]
+    return years or list(range(FIRST_YEAR, FIRST_YEAR + YEARS))
+
+
+def _random_filter(rng, municipalities, committees, years) -> dict:
     kind = rng.randrange(5)
-    year = FIRST_YEAR + rng.randrange(YEARS)
+    year = rng.choice(years)
     if kind == 0:
         return {"municipality": rng.choice(municipalities)}
     if kind == 1:
@@ -244,7 +253,7 @@ def _random_filter(rng, municipalities, committees) -> dict:
     return {"committee": str(rng.choice(committees)), "date_to": f"{year}-06-30"}
 
 
-def filter_cases(rng, words, n) -> list[Case]:
+def filter_cases(rng, words, n, years) -> list[Case]:
     """Filters (municipality, committee, dates) with a word, or without (word None)."""
     municipalities = list(Municipality.objects.values_list("slug", flat=True))
     committees = list(Committee.objects.values_list("id", flat=True))
@@ -252,7 +261,7 @@ def filter_cases(rng, words, n) -> list[Case]:
         return []
     cases = []
     for word in words[:n]:
-        params = _random_filter(rng, municipalities, committees)
+        params = _random_filter(rng, municipalities, committees, years)
         if word:
             cases.append(Case("filters (text)", {"q": word, **params}, quoted(word)))
         else:
@@ -260,7 +269,7 @@ def filter_cases(rng, words, n) -> list[Case]:
     return cases
 
 
-def browse_cases(rng, n, warm) -> list[Case]:
+def browse_cases(rng, n, warm, years) -> list[Case]:
     """No text, facet values only: what clicking the facets of an empty search gives. The
     first timed one is the empty search itself (all items)."""
     municipalities = list(Municipality.objects.values_list("slug", flat=True))
@@ -268,7 +277,7 @@ def browse_cases(rng, n, warm) -> list[Case]:
     outcomes = [o for o in Outcome.values if o not in ("none", "withheld")]
     cases = []
     for _ in range(n * 2):
-        year = str(FIRST_YEAR + rng.randrange(YEARS))
+        year = str(rng.choice(years))
         params = [
             {"year": year},
             {"outcome": rng.choice(outcomes)},
