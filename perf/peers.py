@@ -1,5 +1,6 @@
 """The benchmark's peers on the same corpus and queries: the naive Django approach (vectors,
-rank and headline computed per match) and SQLite FTS5."""
+rank and headline computed per match), and the SQLite copy of the corpus that bare FTS5
+and Datasette (perf/datasette.py) search."""
 
 import sqlite3
 import time
@@ -37,44 +38,77 @@ def naive_search(params: dict, timeout_ms: int) -> int:
             cursor.execute(f"SET statement_timeout = {settings.STATEMENT_TIMEOUT_MS}")
 
 
-def fts5_path(total: int) -> Path:
-    """Where the SQLite FTS5 copy of this corpus is kept."""
+def sqlite_path(total: int) -> Path:
+    """Where the SQLite copy of this corpus is kept (one per database and corpus)."""
     max_id = AgendaItem.objects.order_by("-id").values_list("id", flat=True).first() or 0
-    return BENCH_DIR / f"fts5-{connection.settings_dict['NAME']}-{total}-{max_id}.sqlite"
+    name = connection.settings_dict["NAME"]
+    return BENCH_DIR / f"sqlite-{name}-{total}-{max_id}" / "archive.sqlite"
 
 
-def build_fts5(path: Path) -> dict:
-    """SQLite FTS5 (unicode61, bm25) over the same texts; built once per corpus."""
+# The table Datasette serves: the facet columns next to the text, as someone publishing
+# the archive with Datasette would lay it out, and indexes on what it filters by.
+SQLITE_SCHEMA = """
+CREATE TABLE items (
+    id INTEGER PRIMARY KEY, title TEXT, meeting_date TEXT, year INTEGER, municipality TEXT,
+    committee TEXT, committee_id INTEGER, outcome TEXT, case_number TEXT, decision TEXT,
+    body TEXT
+);
+CREATE VIRTUAL TABLE items_fts USING fts5(
+    title, decision, body, case_number, content='items', content_rowid='id',
+    tokenize='unicode61 remove_diacritics 0'
+);
+"""
+SQLITE_INDEXES = [
+    f"CREATE INDEX items_{column} ON items ({column})"
+    for column in ("meeting_date", "year", "municipality", "committee", "committee_id", "outcome")
+]
+EXPORT_SQL = """
+SELECT i.id, i.title, i.meeting_date::text, extract(year FROM i.meeting_date)::int, m.name,
+       c.name || ' (' || m.name || ')', c.id, i.outcome, i.case_number_normalized, i.decision,
+       concat_ws(E'\n', i.summary, i.case_text, i.recommendation, i.economy, i.legal_basis,
+                 i.decision_authority)
+FROM archive_agendaitem i
+JOIN archive_municipality m ON m.id = i.municipality_id
+JOIN archive_committee c ON c.id = i.committee_id
+ORDER BY i.id
+"""
+
+
+def export_sqlite(path: Path, log=print) -> dict:
+    """The same items in SQLite: a table with the facet columns and an FTS5 index (unicode61,
+    bm25) over the texts, for Datasette and the bare FTS5 reference; built once per corpus."""
     if path.exists():
         return {"built_seconds": None, "size_mb": round(path.stat().st_size / 1e6, 1)}
-    for old in BENCH_DIR.glob(f"fts5-{connection.settings_dict['NAME']}-*.sqlite"):
+    prefix = f"sqlite-{connection.settings_dict['NAME']}-"
+    for old in BENCH_DIR.glob(prefix + "*/archive.sqlite"):
         old.unlink()
+    path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
     tmp.unlink(missing_ok=True)
     started = time.perf_counter()
     db = sqlite3.connect(tmp)
     db.execute("PRAGMA journal_mode = OFF")
     db.execute("PRAGMA synchronous = OFF")
-    db.execute(
-        "CREATE VIRTUAL TABLE items USING fts5(title, decision, body, case_number, "
-        "content='', tokenize='unicode61 remove_diacritics 0')"
-    )
-    sql = (
-        "SELECT id, title, decision, concat_ws(E'\\n', summary, case_text, recommendation, "
-        "economy, legal_basis, decision_authority), case_number_normalized "
-        "FROM archive_agendaitem ORDER BY id"
-    )
+    db.executescript(SQLITE_SCHEMA)
     connection.ensure_connection()
-    with transaction.atomic(), connection.connection.cursor(name="fts5_export") as cursor:
+    done = 0
+    with transaction.atomic():
+        with connection.cursor() as plain:
+            plain.execute("SET LOCAL statement_timeout = 0")
+        cursor = connection.connection.cursor(name="sqlite_export")
         cursor.itersize = 5000
-        cursor.execute(sql)
+        cursor.execute(EXPORT_SQL)
         while rows := cursor.fetchmany(5000):
-            db.executemany(
-                "INSERT INTO items (rowid, title, decision, body, case_number) VALUES (?,?,?,?,?)",
-                rows,
-            )
-    db.commit()
-    db.execute("INSERT INTO items(items) VALUES ('optimize')")
+            db.executemany(f"INSERT INTO items VALUES ({','.join('?' * 11)})", rows)
+            done += len(rows)
+            if done % 100_000 < 5000:
+                log(f"SQLite export: {done:,} items")
+        cursor.close()
+    db.execute("INSERT INTO items_fts(items_fts) VALUES ('rebuild')")
+    db.execute("INSERT INTO items_fts(items_fts) VALUES ('optimize')")
+    for ddl in SQLITE_INDEXES:
+        db.execute(ddl)
+    db.execute("ANALYZE")
     db.commit()
     db.close()
     tmp.rename(path)
@@ -85,10 +119,10 @@ def build_fts5(path: Path) -> dict:
 
 
 def fts5_search(db, match: str, page: int) -> int:
-    """One page (20) of FTS5 results, best first; returns how many there were."""
+    """One page (20) of bare FTS5 results, best first; returns how many there were."""
     rows = db.execute(
-        "SELECT rowid, bm25(items, 10.0, 4.0, 1.0, 1.0) AS r FROM items WHERE items MATCH ? "
-        "ORDER BY r LIMIT 20 OFFSET ?",
+        "SELECT rowid, bm25(items_fts, 10.0, 4.0, 1.0, 1.0) AS r FROM items_fts "
+        "WHERE items_fts MATCH ? ORDER BY r LIMIT 20 OFFSET ?",
         [match, (page - 1) * 20],
     ).fetchall()
     return len(rows)

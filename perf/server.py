@@ -15,15 +15,62 @@ from django.db import connection
 
 from config.embedded_db import url_from_params
 
-BENCH_DIR = Path(settings.BASE_DIR) / "var" / "bench"
+# Logs and the SQLite copy of the corpus (kept between runs: exporting a million items
+# takes minutes). BENCH_DIR points another checkout at an existing one.
+BENCH_DIR = Path(os.environ.get("BENCH_DIR") or Path(settings.BASE_DIR) / "var" / "bench")
 
 
-class Server:
-    """gunicorn with the production settings file, on a free local port."""
+class HttpClient:
+    """One keep-alive HTTP connection to a local server, as one reader's browser holds."""
 
-    def __init__(self, log_path: Path):
+    port: int
+    conn = None
+
+    def get(self, path: str) -> tuple[int, bytes]:
+        for attempt in (1, 2):
+            if self.conn is None:
+                self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=300)
+            try:
+                self.conn.request("GET", path)
+                response = self.conn.getresponse()
+                return response.status, response.read()
+            except (http.client.HTTPException, OSError):
+                self.conn.close()
+                self.conn = None
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
+
+    def wait_until_up(self, path: str, process, log_path: Path, name: str):
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                break
+            try:
+                if self.get(path)[0] == 200:
+                    return
+            except OSError:
+                time.sleep(0.2)
+                self.conn = None
+        raise RuntimeError(f"{name} did not start; see {log_path}")
+
+    def close(self):
+        if self.conn is not None:
+            self.conn.close()
+            self.conn = None
+
+
+class Server(HttpClient):
+    """gunicorn with the production settings file, on a free local port.
+
+    cache=False runs it with ARCHIVE_CACHE=0: the result, page and expansion caches
+    (archive/caching.py) are off, so every search is answered from the database, as the
+    first search for a query is."""
+
+    def __init__(self, log_path: Path, cache: bool = True):
         self.port = free_port()
         self.log_path = log_path
+        self.cache = cache
         self.process = None
         self.conn = None
 
@@ -40,6 +87,7 @@ class Server:
             "SECURE_SSL_REDIRECT": "0",
             "SECURE_HSTS_SECONDS": "0",
             "LOG_LEVEL": "WARNING",
+            "ARCHIVE_CACHE": "1" if self.cache else "0",
         }
 
     def start(self):
@@ -58,30 +106,7 @@ class Server:
             stdout=self.log,
             stderr=subprocess.STDOUT,
         )
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                if self.get("/healthz")[0] == 200:
-                    return
-            except OSError:
-                time.sleep(0.2)
-                self.conn = None
-        raise RuntimeError(f"gunicorn did not start; see {self.log_path}")
-
-    def get(self, path: str) -> tuple[int, bytes]:
-        for attempt in (1, 2):
-            if self.conn is None:
-                self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
-            try:
-                self.conn.request("GET", path)
-                response = self.conn.getresponse()
-                return response.status, response.read()
-            except (http.client.HTTPException, OSError):
-                self.conn.close()
-                self.conn = None
-                if attempt == 2:
-                    raise
-        raise AssertionError("unreachable")
+        self.wait_until_up("/healthz", self.process, self.log_path, "gunicorn")
 
     def worker_rss_mb(self) -> list[float]:
         try:
@@ -91,15 +116,23 @@ class Server:
             return []
 
     def stop(self):
-        if self.conn is not None:
-            self.conn.close()
+        self.close()
+        stop_process(self.process)
         if self.process is not None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
             self.log.close()
+            self.process = None
+
+
+def stop_process(process):
+    """Terminate a server we started, and wait for it."""
+    if process is None:
+        return
+    process.terminate()
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 def static_is_stale() -> bool:
