@@ -28,7 +28,10 @@ EMPTY = {"type": "string", "maxLength": 0}
 
 
 def query_parameter(name, schema, description, example=None):
-    """An optional query parameter."""
+    """An optional query parameter. An empty value is the same as leaving it out (as an
+    HTML form sends an unset field), so the schema allows it beside the real values."""
+    if not (schema.get("type") == "string" and set(schema) <= {"type", "maxLength"}):
+        schema = {"anyOf": [schema, EMPTY]}
     parameter = {"name": name, "in": "query", "required": False, "schema": schema}
     parameter["description"] = description
     if example is not None:
@@ -55,8 +58,7 @@ def path_parameter(name, schema, description, example):
 
 def parameters():
     """The shared query parameters, referred to by name from the operations."""
-    # An empty value is the same as leaving the parameter out (as a form sends it).
-    date = {"anyOf": [DATE, EMPTY]}
+    date = DATE
     return {
         "page": query_parameter(
             "page", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE}, _("Side, fra 1."), 1
@@ -106,7 +108,7 @@ def parameters():
         ),
         "modified_since": query_parameter(
             "modified_since",
-            {"anyOf": [DATETIME, EMPTY]},
+            DATETIME,
             _("Kun det, der er ændret dette tidspunkt eller senere (ISO 8601)."),
         ),
         "delimiter": query_parameter(
