@@ -110,9 +110,11 @@ def test_a_backup_holds_the_attachments_bytes_their_text_and_the_subscriptions(t
             admin.execute(f'DROP DATABASE IF EXISTS "{fresh}" WITH (FORCE)')
         alerts_support.clear_queue()
     assert restored_files == files
-    assert restored_subscriptions == subscriptions == [
-        ("anna@example.dk", "case", "00.00.00-P19-1719-10", "active")
-    ]
+    assert (
+        restored_subscriptions
+        == subscriptions
+        == [("anna@example.dk", "case", "00.00.00-P19-1719-10", "active")]
+    )
 
 
 def test_restore_of_a_missing_file_is_a_clear_error(tmp_path):

@@ -128,9 +128,10 @@ def test_jobs_survive_the_database_restarting_under_a_working_worker():
             while not seen and time.monotonic() < deadline:
                 seen = ocr_running(worker)  # each page is its own tesseract: note the first
                 time.sleep(0.05)
-            assert seen, "the worker never started OCR:\n" + (
-                cluster.data.parent / "worker.log"
-            ).read_text(errors="replace")[-3000:]
+            assert seen, (
+                "the worker never started OCR:\n"
+                + (cluster.data.parent / "worker.log").read_text(errors="replace")[-3000:]
+            )
 
             # The server goes away mid-OCR (fast shutdown ends every session) and comes back.
             cluster.stop()

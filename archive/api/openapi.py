@@ -23,7 +23,6 @@ from archive.limits import (
 )
 from archive.search.query import SCOPES, SORTS
 
-
 EMPTY = {"type": "string", "maxLength": 0}
 
 

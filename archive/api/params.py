@@ -57,9 +57,7 @@ class ItemApiFilter(ItemFilter):
     """The search filters plus a case number and `modified_since` (of the item's meeting)."""
 
     case_number = django_filters.CharFilter(method="filter_case_number", max_length=100)
-    modified_since = SinceFilter(
-        field_name="meeting__modified", lookup_expr="gte"
-    )
+    modified_since = SinceFilter(field_name="meeting__modified", lookup_expr="gte")
 
     def filter_case_number(self, queryset, name, value):
         return queryset.filter(case_number_normalized=normalize_case_number(value))
