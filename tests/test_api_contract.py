@@ -127,3 +127,14 @@ def test_methods_the_document_does_not_offer_answer_405(client, seed_archive, me
 def test_forms_elsewhere_still_take_post(client):
     # The 405 is for the documented read-only addresses only: the follow form posts.
     assert client.post("/foelg/", {}).status_code != 405
+
+
+@pytest.mark.django_db
+def test_following_a_search_that_names_nothing_is_refused(seed_archive):
+    from alerts.targets import InvalidTarget, from_params
+
+    herning = from_params({"follow": "search", "q": "reform", "municipality": "herning"})
+    assert herning.label == "Søgningen »reform«, Herning Kommune"
+    for unknown in ({"municipality": "atlantis"}, {"committee": "0"}):
+        with pytest.raises(InvalidTarget, match="ugyldige værdier"):
+            from_params({"follow": "search", "q": "reform", **unknown})
