@@ -15,7 +15,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from alerts.models import Subscription
-from archive.filters import ItemFilter, SearchForm
+from archive.filters import ItemFilter, SearchForm, Unknown
 from archive.models import AgendaItem, Committee, Outcome, Person
 from archive.people_queries import naming
 from core.casenumbers import parse_case_number
@@ -83,13 +83,20 @@ def _search(data) -> Target:
         del params["scope"]
     form = SearchForm(params)
     filterset = ItemFilter(params, queryset=AgendaItem.objects.none())
-    if not (form.is_valid() and filterset.is_valid()):
+    if not (form.is_valid() and filterset.is_valid()) or _names_nothing(filterset):
         raise InvalidTarget(_("Søgningen har ugyldige værdier og kan ikke følges."))
     if not params["q"]:
         del params["q"]
     if not params:
         raise InvalidTarget(_("Skriv et søgeord eller vælg et filter for at følge en søgning."))
     return Target(Subscription.Kind.SEARCH, params, _search_label(params, form, filterset))
+
+
+def _names_nothing(filterset) -> bool:
+    """A municipality or committee that is not in the archive: a search that could never
+    match anything is not worth following (the search itself just finds nothing)."""
+    data = filterset.form.cleaned_data
+    return any(isinstance(data.get(name), Unknown) for name in ("municipality", "committee"))
 
 
 def _search_label(params, form, filterset) -> str:

@@ -7,6 +7,11 @@ whole archive at once.
 
 # Longest query text searched for; the rest is dropped.
 MAX_QUERY_LENGTH = 300
+# The longest `q` a request may send (the search reads its first MAX_QUERY_LENGTH
+# characters): 500 characters of four-byte UTF-8, percent-encoded, still fit in the request
+# line gunicorn accepts (config/gunicorn.py), so a query the OpenAPI document allows always
+# reaches the archive.
+QUERY_PARAMETER_LENGTH = 500
 PAGE_SIZE = 20
 # Counting every match of a very common word would scan too much; past this we say "10.000+".
 COUNT_CAP = 10_000

@@ -1,6 +1,9 @@
-"""Database trouble becomes a clear 503 page, never a traceback."""
+"""Database trouble becomes a clear 503 page, never a traceback; the documented read-only
+addresses answer only GET."""
 
 import logging
+import re
+from functools import cache
 
 from django.db import (
     DatabaseError,
@@ -17,6 +20,46 @@ from django.utils.translation import gettext as _
 from archive.search.throttle import Busy
 
 log = logging.getLogger(__name__)
+
+
+class ReadOnlyMethodsMiddleware:
+    """Every address in the OpenAPI document (the API, feeds, exports, calendars) is
+    GET only: another method gets 405 with `Allow: GET` here, before the CSRF check could
+    answer 403 or a feed view answer TRACE with 200. HEAD goes on to the view, which
+    decides (Django answers HEAD like GET where a view allows it)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method not in ("GET", "HEAD") and _documented(_without_language(request)):
+            response = JsonResponse(
+                {"error": _("Adressen kan kun læses (GET).")}, status=405, **_JSON
+            )
+            response["Allow"] = "GET"
+            return response
+        return self.get_response(request)
+
+
+_JSON = {"json_dumps_params": {"ensure_ascii": False}}
+
+
+@cache
+def _documented_paths() -> re.Pattern:
+    """One pattern for the document's path templates; a case number may hold slashes."""
+    from archive.api.openapi import paths
+
+    patterns = []
+    for template in paths():
+        pattern = re.escape(template)
+        pattern = pattern.replace(re.escape("{case_number}"), ".+")
+        pattern = re.sub(r"\\{[a-z_]+\\}", "[^/]+", pattern)
+        patterns.append(pattern)
+    return re.compile("|".join(f"(?:{p})" for p in patterns))
+
+
+def _documented(path: str) -> bool:
+    return _documented_paths().fullmatch(path) is not None
 
 
 class DatabaseUnavailableMiddleware:
@@ -66,8 +109,12 @@ def unavailable(request, retry_after: int):
     return response
 
 
-def _is_api(request) -> bool:
-    # The API answers under a language prefix too (/en/api/…, config/urls.py).
+def _without_language(request) -> str:
+    # The API, feeds and exports answer under a language prefix too (/en/api/…,
+    # config/urls.py).
     language = get_language_from_path(request.path_info)
-    path = request.path_info.removeprefix(f"/{language}") if language else request.path_info
-    return path.startswith("/api/")
+    return request.path_info.removeprefix(f"/{language}") if language else request.path_info
+
+
+def _is_api(request) -> bool:
+    return _without_language(request).startswith("/api/")

@@ -10,6 +10,9 @@ threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 20
 keepalive = 5
+# The longest request line gunicorn allows (its default is 4094): room for the longest
+# search the OpenAPI document allows (archive.limits.QUERY_PARAMETER_LENGTH).
+limit_request_line = 8190
 max_requests = 20000
 max_requests_jitter = 2000
 accesslog = "-"

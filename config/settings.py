@@ -80,6 +80,8 @@ MIDDLEWARE = [
     # everything else Danish, whatever the browser asks for.
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before the CSRF check: a POST or TRACE to the read-only API, feeds and exports is 405.
+    "archive.middleware.ReadOnlyMethodsMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

@@ -238,8 +238,11 @@ class FolderBundle(Bundle):
         if not actual:
             return None
         full = self.root.joinpath(*actual)
-        # Links could point anywhere on the server: an export's files are its own.
-        if full.is_symlink() or not full.is_file():
+        # Links could point anywhere on the server: an export's files are its own. A link
+        # anywhere on the way (a linked folder) counts, not only the file itself.
+        if not full.is_file() or any(
+            self.root.joinpath(*actual[:depth]).is_symlink() for depth in range(1, len(actual) + 1)
+        ):
             return None
         return "/".join(actual)
 

@@ -692,3 +692,54 @@ def test_a_word_referat_is_previewed_and_stored_as_word(send, editor_client):
     confirm(editor_client, token)
     document = SourceDocument.objects.get()
     assert (document.format, document.meeting.items.count()) == ("docx", 3)
+
+
+# --- Hostile exports through the editors' upload -------------------------------------------
+
+
+def _zip_bomb():
+    from tests.test_bundles import MANIFEST, make_zip
+
+    return make_zip(
+        {"Publication32/Publication32.xml": MANIFEST, "bilag.pdf": b"\0" * 20 * 1024**2}
+    )
+
+
+def _climbing(name):
+    def build():
+        from tests.test_bundles import MANIFEST, make_zip
+
+        return make_zip({"Publication32/Publication32.xml": MANIFEST, name: b"%PDF-1.4"})
+
+    return build
+
+
+def _linked():
+    import tarfile
+
+    from tests.test_bundles import MANIFEST, make_tar
+
+    link = tarfile.TarInfo("Publication32/Enclosures/1.pdf")
+    link.type, link.linkname = tarfile.SYMTYPE, "/etc/passwd"
+    return make_tar([("Publication32/Publication32.xml", MANIFEST), link])
+
+
+@pytest.mark.parametrize(
+    ("name", "build", "reason"),
+    [
+        ("bombe.zip", _zip_bomb, "zip-bombe"),
+        ("op.zip", _climbing("../../etc/cron.d/evil.pdf"), "peger uden for arkivet"),
+        ("abs.zip", _climbing("/etc/passwd"), "peger uden for arkivet"),
+        ("link.tar.gz", _linked, "link"),
+    ],
+)
+def test_a_hostile_export_is_refused_in_the_preview_and_nothing_is_stored(
+    send, name, build, reason
+):
+    started = time.monotonic()
+    response, _token = send((name, build()))
+    assert time.monotonic() - started < 20
+    html = response.content.decode()
+    assert reason in html and "Traceback" not in html
+    assert counts() == (0, 0, 0, 0, 0)
+    assert StoredFile.objects.count() == 0

@@ -257,3 +257,36 @@ def test_an_export_with_two_meetings_is_refused():
 def test_an_archive_without_a_manifest_is_refused():
     with pytest.raises(IngestError, match="intet manifest"):
         sources.read_archive(make_zip({"bilag.pdf": b"%PDF-1.4"}), "x.zip")
+
+
+def test_a_manifest_naming_files_outside_its_folder_export_gets_none_of_them(tmp_path):
+    """`../`, an absolute path, and a linked folder all point out of the export: the
+    references resolve to nothing (a missing file the reader reports), never to the
+    server's files."""
+    export = tmp_path / "export"
+    export.mkdir()
+    (export / "dagsorden.xml").write_bytes(b"<x/>")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.pdf").write_bytes(b"%PDF- hemmelig")
+    (export / "linked").symlink_to(outside, target_is_directory=True)
+    bundle = bundles.FolderBundle(export).at("dagsorden.xml")
+    for reference in [
+        "../outside/secret.pdf",
+        "../../outside/secret.pdf",
+        str(outside / "secret.pdf"),
+        "linked/secret.pdf",
+        "linked\\secret.pdf",
+        "secret.pdf",
+    ]:
+        assert bundle.find(reference) is None, reference
+    assert bundle.files() == ["dagsorden.xml"]
+
+
+def test_a_manifest_naming_files_outside_its_archive_gets_none_of_them():
+    bundle = bundles.open_archive(
+        make_zip({"export/dagsorden.xml": b"<x/>", "export/bilag/1.pdf": b"%PDF-1"}), "x.zip"
+    ).at("export/dagsorden.xml")
+    for reference in ["../../etc/passwd", "/etc/passwd", "c:\\windows\\win.ini", "../x.zip"]:
+        assert bundle.find(reference) is None, reference
+    assert bundle.find("../export/bilag/1.pdf") == "export/bilag/1.pdf"  # still inside

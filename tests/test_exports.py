@@ -142,7 +142,7 @@ def test_bad_parameters_give_json_400(client, seed_archive):
     for url, field in {
         "/soeg/eksport.csv?page_size=500": "page_size",
         "/soeg/eksport.csv?delimiter=%3B": "delimiter",
-        "/soeg/eksport.json?municipality=atlantis": "municipality",
+        "/soeg/eksport.json?committee=herning": "committee",
         "/moeder/eksport.csv?date_from=2026-02-30": "date_from",
         "/moeder/eksport.json?committee=x": "committee",
     }.items():

@@ -118,9 +118,9 @@ def test_search_feed_escapes_and_survives_odd_queries(client, seed_archive):
 
 
 def test_search_feed_rejects_bad_parameters_with_json(client, seed_archive):
-    response = client.get("/soeg/feed?q=x&municipality=atlantis&date_from=nope")
+    response = client.get("/soeg/feed?q=x&committee=herning&date_from=nope")
     assert response.status_code == 400
-    assert set(response.json()["fields"]) == {"municipality", "date_from"}
+    assert set(response.json()["fields"]) == {"committee", "date_from"}
 
 
 def test_case_feed(client, seed_archive):

@@ -28,17 +28,28 @@ from archive.limits import (
     MAX_PAGE,
     MAX_PAGE_SIZE,
     MEETING_LIMIT,
+    QUERY_PARAMETER_LENGTH,
 )
 from archive.search.query import SCOPES, SORTS
 
+EMPTY = {"type": "string", "maxLength": 0}
+
 
 def query_parameter(name, schema, description, example=None):
-    """An optional query parameter."""
+    """An optional query parameter. An empty value is the same as leaving it out (as an
+    HTML form sends an unset field), so the schema allows it beside the real values."""
+    if not (schema.get("type") == "string" and set(schema) <= {"type", "maxLength"}):
+        schema = {"anyOf": [schema, EMPTY]}
     parameter = {"name": name, "in": "query", "required": False, "schema": schema}
     parameter["description"] = description
     if example is not None:
         parameter["example"] = example
     return parameter
+
+
+def text(longest: int) -> dict:
+    """A string parameter of at most `longest` characters, as its form field checks."""
+    return {"type": "string", "maxLength": longest}
 
 
 def path_parameter(name, schema, description, example):
@@ -67,7 +78,7 @@ def parameters():
         ),
         "q": query_parameter(
             "q",
-            STRING,
+            text(QUERY_PARAMETER_LENGTH),
             _(
                 'Søgetekst: ord, "udtryk i anførselstegn", or, -ord; eller et journalnummer '
                 "eller dets begyndelse."
@@ -99,7 +110,7 @@ def parameters():
         "year": query_parameter(
             "year", {"type": "integer", "minimum": 1900, "maximum": 2100}, _("Mødeår.")
         ),
-        "kle": query_parameter("kle", STRING, _("KLE-emne eller dets begyndelse."), "15.00"),
+        "kle": query_parameter("kle", text(8), _("KLE-emne eller dets begyndelse."), "15.00"),
         "outcome": query_parameter("outcome", OUTCOME, _("Beslutningens udfald.")),
         "closed": query_parameter(
             "closed",
@@ -107,7 +118,7 @@ def parameters():
             _("Kun lukkede (true) eller åbne (false) punkter."),
         ),
         "case_number": query_parameter(
-            "case_number", STRING, _("Sagsnummer, som trykt eller normaliseret.")
+            "case_number", text(100), _("Sagsnummer, som trykt eller normaliseret.")
         ),
         "modified_since": query_parameter(
             "modified_since",
@@ -137,12 +148,14 @@ def json_content(schema_name):
     return {"application/json": {"schema": ref(schema_name)}}
 
 
-def responses(schema_name, *errors, content=None):
-    """The 200 response and the listed error responses (JSON errors)."""
+def responses(schema_name, *errors, content=None, page_errors=False):
+    """The 200 response and the listed error responses: JSON errors, or with `page_errors`
+    the site's HTML error page (a feed or calendar whose address names nothing)."""
     result = {"200": {"description": "OK", "content": content or json_content(schema_name)}}
     descriptions = {"400": _("Ugyldige parametre"), "404": _("Findes ikke")}
     for code in errors:
-        result[code] = {"description": descriptions[code], "content": json_content("Error")}
+        error = HTML if page_errors else json_content("Error")
+        result[code] = {"description": descriptions[code], "content": error}
     return result
 
 
@@ -158,6 +171,7 @@ def operation(tag, summary, description, parameters_, responses_):
 
 ATOM = {"application/atom+xml": {"schema": {"type": "string"}}}
 CSV = {"text/csv": {"schema": {"type": "string"}}}
+HTML = {"text/html": {"schema": {"type": "string"}}}
 
 
 def paths() -> dict:
@@ -289,7 +303,7 @@ def _feed_paths() -> dict:
             _("Atom-feed med nye møder i en kommune"),
             "",
             [slug],
-            responses("", content=ATOM),
+            responses("", "404", content=ATOM, page_errors=True),
         ),
         "/kommune/{municipality}/{committee}/feed": operation(
             feeds,
@@ -299,14 +313,14 @@ def _feed_paths() -> dict:
                 path_parameter("municipality", STRING, _("Kommunens id."), "herning"),
                 path_parameter("committee", STRING, _("Udvalgets kortnavn."), "udvalg"),
             ],
-            responses("", content=ATOM),
+            responses("", "404", content=ATOM, page_errors=True),
         ),
         "/sag/{case_number}/feed": operation(
             feeds,
             _("Atom-feed med en sags punkter"),
             "",
             [path_parameter("case_number", STRING, _("Sagsnummer."), "00.00.00-P19-1719-10")],
-            responses("", content=ATOM),
+            responses("", "404", content=ATOM, page_errors=True),
         ),
     }
 
@@ -378,8 +392,8 @@ def _people_paths() -> dict:
             ),
             params("municipality", "committee")
             + [
-                query_parameter("party", STRING, _("Partibogstav."), "A"),
-                query_parameter("q", STRING, _("Del af navnet."), "nielsen"),
+                query_parameter("party", text(10), _("Partibogstav."), "A"),
+                query_parameter("q", text(100), _("Del af navnet."), "nielsen"),
             ]
             + params("page", "page_size"),
             responses("PersonList", "400"),
@@ -397,7 +411,7 @@ def _people_paths() -> dict:
             _("Atom-feed med de nyeste punkter, der nævner en person"),
             "",
             [slug],
-            responses("", content=ATOM),
+            responses("", "404", content=ATOM, page_errors=True),
         ),
     }
 
@@ -413,7 +427,7 @@ def _calendar_paths() -> dict:
             _("iCalendar med kommunens møder"),
             _("De %(n)s nyeste møder, kommende møder fra dagsordenerne.") % {"n": CALENDAR_SIZE},
             [path_parameter("slug", STRING, _("Kommunens id."), "herning")],
-            responses("", content=ics),
+            responses("", "404", content=ics, page_errors=True),
         ),
         "/kommune/{municipality}/{committee}/kalender.ics": operation(
             tag,
@@ -423,7 +437,7 @@ def _calendar_paths() -> dict:
                 municipality,
                 path_parameter("committee", STRING, _("Udvalgets kortnavn."), "udvalg"),
             ],
-            responses("", content=ics),
+            responses("", "404", content=ics, page_errors=True),
         ),
         "/personer/{slug}/kalender.ics": operation(
             tag,
@@ -433,6 +447,6 @@ def _calendar_paths() -> dict:
                 "seneste år."
             ),
             [path_parameter("slug", STRING, _("Personens id (kortnavn)."), "peter-nielsen-herlev")],
-            responses("", content=ics),
+            responses("", "404", content=ics, page_errors=True),
         ),
     }

@@ -1,6 +1,8 @@
 """The API's parameters and errors: forms and filters that check every parameter, and the
 JSON 400/404 bodies. Shared by the API, the exports and the feeds."""
 
+import datetime
+
 import django_filters
 from django import forms
 from django.http import JsonResponse
@@ -10,8 +12,8 @@ from django.views.decorators.http import require_GET
 
 from archive import limits
 from archive.caching import public_page
-from archive.filters import ItemFilter, MeetingFilter, search_filters
-from archive.models import Committee, Municipality
+from archive.filters import ItemFilter, MeetingFilter, municipality_filter, search_filters
+from archive.models import Committee
 from archive.search.query import normalize_case_number
 
 JSON = {"json_dumps_params": {"ensure_ascii": False}}
@@ -26,30 +28,43 @@ class PageForm(forms.Form):
     page_size = forms.IntegerField(required=False, min_value=1, max_value=limits.MAX_PAGE_SIZE)
 
 
+class SinceFilter(django_filters.IsoDateTimeFilter):
+    """`modified_since`: any RFC 3339 time, compared in UTC.
+
+    PostgreSQL takes offsets only up to ±15:59 and years from 1; RFC 3339 allows ±23:59
+    and year 1 with an offset that puts it in year 0. In UTC first, and a time before or
+    after everything Python can hold stands for "since always" or "nothing yet"."""
+
+    def filter(self, qs, value):
+        if value is not None:
+            try:
+                value = value.astimezone(datetime.UTC)
+            except OverflowError:
+                edge = datetime.datetime.min if value.year == 1 else datetime.datetime.max
+                value = edge.replace(tzinfo=datetime.UTC)
+        return super().filter(qs, value)
+
+
 class MeetingApiFilter(MeetingFilter):
     """The meeting list's filters plus a date range and `modified_since` for harvesters."""
 
     date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte")
     date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte")
-    modified_since = django_filters.IsoDateTimeFilter(field_name="modified", lookup_expr="gte")
+    modified_since = SinceFilter(field_name="modified", lookup_expr="gte")
 
 
 class ItemApiFilter(ItemFilter):
     """The search filters plus a case number and `modified_since` (of the item's meeting)."""
 
     case_number = django_filters.CharFilter(method="filter_case_number", max_length=100)
-    modified_since = django_filters.IsoDateTimeFilter(
-        field_name="meeting__modified", lookup_expr="gte"
-    )
+    modified_since = SinceFilter(field_name="meeting__modified", lookup_expr="gte")
 
     def filter_case_number(self, queryset, name, value):
         return queryset.filter(case_number_normalized=normalize_case_number(value))
 
 
 class CommitteeApiFilter(django_filters.FilterSet):
-    municipality = django_filters.ModelChoiceFilter(
-        queryset=Municipality.objects.all(), to_field_name="slug"
-    )
+    municipality = municipality_filter()
 
     class Meta:
         model = Committee

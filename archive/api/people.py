@@ -8,18 +8,16 @@ from django.utils.translation import gettext as _
 
 from archive.api import params as api_params
 from archive.api import serializers
-from archive.filters import clean_params
+from archive.filters import WholeNumberFilter, clean_params, municipality_filter
 from archive.limits import MEETING_LIMIT, PEOPLE_PAGE_SIZE
-from archive.models import Attendance, Municipality, Person
+from archive.models import Attendance, Person
 from archive.people_queries import attendance_of, items_naming, summarise
 from core.people import clean_party, name_key
 
 
 class PersonApiFilter(django_filters.FilterSet):
-    municipality = django_filters.ModelChoiceFilter(
-        queryset=Municipality.objects.all(), to_field_name="slug"
-    )
-    committee = django_filters.NumberFilter(method="filter_committee", min_value=1)
+    municipality = municipality_filter()
+    committee = WholeNumberFilter(method="filter_committee")
     party = django_filters.CharFilter(method="filter_party", max_length=10)
     q = django_filters.CharFilter(method="filter_name", max_length=100)
 
