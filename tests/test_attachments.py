@@ -287,7 +287,7 @@ def descendants_named(process, name):
 
 
 def test_a_worker_killed_during_ocr_loses_nothing_and_its_retry_stores_the_text_once(
-    client, test_database_url
+    client, test_database_url, tmp_path
 ):
     ingest(PUBLICATION, "Ballerup")
     run_until_idle()
@@ -297,18 +297,26 @@ def test_a_worker_killed_during_ocr_loses_nothing_and_its_retry_stores_the_text_
     )
     tasks.read_later([link.file_id])
     env = dict(os.environ, DATABASE_URL=test_database_url, DEBUG="1", REDIS_URL="")
-    worker = subprocess.Popen(
-        [sys.executable, "manage.py", "procrastinate", "worker"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    log = tmp_path / "worker.log"  # what the worker said, shown if it never gets to OCR
+    with log.open("wb") as output:
+        worker = subprocess.Popen(
+            [sys.executable, "manage.py", "procrastinate", "worker"],
+            cwd=ROOT,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
     try:
-        deadline = time.monotonic() + 120
-        while not descendants_named(worker, "tesseract") and time.monotonic() < deadline:
-            time.sleep(0.1)
-        assert descendants_named(worker, "tesseract"), "the worker never started OCR"
+        # A loaded machine starts Django slowly; the OCR itself then runs for seconds.
+        deadline = time.monotonic() + 240
+        while (
+            not descendants_named(worker, "tesseract")
+            and worker.poll() is None
+            and time.monotonic() < deadline
+        ):
+            time.sleep(0.05)
+        if not descendants_named(worker, "tesseract"):
+            pytest.fail("the worker never started OCR:\n" + log.read_text()[-3000:])
         left = psutil.Process(worker.pid).children(recursive=True)
     finally:
         worker.send_signal(signal.SIGKILL)
