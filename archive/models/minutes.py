@@ -235,6 +235,10 @@ class AgendaItem(models.Model):
             ),
             models.Index(fields=["kle_subject"], name="item_kle_subject_idx"),
             models.Index(fields=["-meeting_date"], name="item_meeting_date_idx"),
+            # Browsing by outcome (and year): a rare outcome ("henvist", "udsat") is a few
+            # hundred rows the count and exact facets find here instead of scanning every
+            # item (4 s at 1M items for outcome=referred; docs/performance.md).
+            models.Index(fields=["outcome", "-meeting_date"], name="item_outcome_date_idx"),
         ]
 
     def __str__(self):
