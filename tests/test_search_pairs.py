@@ -8,7 +8,7 @@ from django.db import connection
 from archive import limits
 from archive.models import AgendaItem
 from archive.search.engine import run_search
-from archive.search.pairs import phrase_links
+from archive.search.pairs import answered_by_links, phrase_links
 from archive.search.query import Query
 from tests import factories
 
@@ -31,6 +31,45 @@ def test_links_only_of_what_every_match_contains():
     assert phrase_links("( 'reform' | 'skattereform' ) <-> 'plan'") == []
     assert phrase_links("'reform' & 'plan'") == []
     assert phrase_links("'reform':* <-> 'plan'") == []
+
+
+def test_two_word_phrases_are_answered_by_their_links_alone():
+    assert answered_by_links("'social' <-> 'områd'")
+    assert answered_by_links("'bolig' <2> 'hel'")  # a stop word between
+    assert answered_by_links("'social' <-> 'områd' & 'a' <-> 'b'")
+    # Holding "bolig hel" and "hel livet" is not holding "bolig til hele livet".
+    assert not answered_by_links("'bolig' <2> 'hel' <-> 'livet'")
+    # A word, a negation, an "or", a prefix, a link the index lacks: the vector decides.
+    assert not answered_by_links("'budget' & 'social' <-> 'områd'")
+    assert not answered_by_links("'social' <-> 'områd' & !'budget'")
+    assert not answered_by_links("'social' <-> 'områd' | 'budget'")
+    assert not answered_by_links("'reform':* <-> 'plan'")
+    assert not answered_by_links("'a' <4> 'b'")
+    assert not answered_by_links("'reform'")
+
+
+@pytest.mark.django_db
+def test_a_two_word_phrase_reads_no_vector_back_and_finds_what_the_check_finds():
+    meeting = factories.meeting(date="2026-05-01")
+    together = factories.item(meeting, title="Det sociale område i Greve")
+    apart = factories.item(meeting, title="Det sociale og område for børn")
+    stop_word = factories.item(meeting, title="Boliger for hele livet")
+    public = AgendaItem.objects.public()
+    for phrase, expected in [
+        ('"sociale område"', {together.pk}),
+        ('"boliger til hele"', {stop_word.pk}),
+    ]:
+        query = Query.prepare(phrase)
+        assert query.by_pairs, phrase
+        matching = public.matching(query)
+        # The index's candidates are the matches: no recheck against the stored vector.
+        assert "ts_match_vq" not in str(matching.query)
+        alone = public.filter(search_vector=_tsquery(query.widened))
+        assert set(matching.values_list("id", flat=True)) == expected, phrase
+        assert set(alone.values_list("id", flat=True)) == expected, phrase
+    assert apart.pk not in {i.pk for i in run_search(public, {"q": '"sociale område"'}).items}
+    # A longer phrase is still rechecked.
+    assert "ts_match_vq" in str(public.matching(Query.prepare('"boliger til hele livet"')).query)
 
 
 @pytest.mark.django_db

@@ -16,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 
 from archive import limits, versions
 from archive.models import AgendaItem, Meeting, SourceDocument
-from archive.search import facets, throttle
+from archive.search import engine, facets, throttle
 from archive.search.engine import run_search
 from archive.search.query import Query
 from tests import factories
@@ -290,3 +290,16 @@ def test_cached_results_and_pages_do_not_wait_for_a_slot(client, seed_archive, s
     finally:
         throttle._slots.release()
     assert client.get("/soeg/?q=vej").status_code == 200
+
+
+def test_the_probe_is_used_where_it_costs_less_than_sorting_every_match(monkeypatch):
+    monkeypatch.setattr(limits, "MAX_PROBE", 45)
+    monkeypatch.setattr(limits, "PROBE_MARGIN", 1.3)
+    monkeypatch.setattr(limits, "PROBE_COST", 3.5)
+    # A phrase in 6 % of the items: 57,000 matches to sort at a million items, or about
+    # 11,000 newest items to read; at 100,000 items the 6,000 matches are the cheaper way.
+    assert engine.probe_pays(0.06, 500, 1_000_000)
+    assert not engine.probe_pays(0.06, 500, 100_000)
+    # A word in most items pays at either size; one too rare for the newest 45 windows never.
+    assert engine.probe_pays(0.5, 500, 100_000)
+    assert not engine.probe_pays(0.02, 500, 100_000_000)

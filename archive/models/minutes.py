@@ -96,7 +96,14 @@ class Meeting(models.Model):
                 fields=["committee", "date"], name="meeting_committee_date_uniq"
             )
         ]
-        indexes = [models.Index(fields=["-date"], name="meeting_date_idx")]
+        indexes = [
+            models.Index(fields=["-date"], name="meeting_date_idx"),
+            # The few withdrawn meetings, which the public search leaves out
+            # (AgendaItemQuerySet.public): found here without reading every meeting.
+            models.Index(
+                fields=["id"], condition=models.Q(published=False), name="meeting_withdrawn_idx"
+            ),
+        ]
 
     def __str__(self):
         return f"{self.committee.name} {self.date:%d.%m.%Y}"

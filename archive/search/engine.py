@@ -199,16 +199,28 @@ def newest_ranked(items, query, scope, window: int, sample: Sample) -> list | No
     thousand rows (10 ms at 100,000 items), where collecting every match to sort them by
     date takes 45 ms and ranking them in a second query reads every vector again. The
     sample's share of matches says whether the window lies within the newest
-    MAX_PROBE * window items; if not, reading them would be wasted.
+    MAX_PROBE * window items, and whether reading them costs less than sorting every
+    match (`probe_pays`); if not, reading them would be wasted.
     """
-    share = sample.matches * sample.scale / max(table_rows(), 1)
-    if share * limits.MAX_PROBE < limits.PROBE_MARGIN:
+    table = max(table_rows(), 1)
+    if not probe_pays(sample.matches * sample.scale / table, window, table):
         return None
     rows = _probe(items, query, scope, window, limits.MAX_PROBE * window)
     if len(rows) < window:
         return None
     # Ties keep date order (newest first), as ordered("relevance") does; sorted() is stable.
     return [pk for pk, _, _ in sorted(rows, key=lambda r: (not r[1], -r[2]))]
+
+
+def probe_pays(share: float, window: int, rows: int) -> bool:
+    """Whether reading the newest items until `window` matches are found beats collecting
+    all `share * rows` matches to sort them by date: the newest MAX_PROBE * window items
+    should hold the window (with PROBE_MARGIN to spare), and reading the items expected,
+    each at PROBE_COST, should cost no more than the matches."""
+    if share * limits.MAX_PROBE < limits.PROBE_MARGIN:
+        return False
+    expected = limits.PROBE_MARGIN * window / share
+    return expected * limits.PROBE_COST <= share * rows
 
 
 def newest_phrase_ranked(items, query, scope, window: int) -> list:

@@ -33,9 +33,28 @@ def phrase_links(tsquery: str) -> list[str]:
 
     Empty when nothing is required that way: no phrase, a phrase under "or" or "-".
     """
-    tokens = TOKEN.findall(tsquery)
+    links = []
+    for part in _required_parts(tsquery):
+        links += _links_of(part)
+    return list(dict.fromkeys(links))
+
+
+def answered_by_links(tsquery: str) -> bool:
+    """True when holding the links *is* matching the tsquery: every required part is a
+    phrase of two words (a stop word between them allowed), so its one link says exactly
+    that the two stand at that distance. The matches are then the index's candidates, with
+    no vector read back to recheck them; only a 32-bit hash collision could add an item
+    that does not match, about one in four billion per key.
+
+    A longer phrase ("a b c") is not: an item may hold "a b" and "b c" apart."""
+    parts = _required_parts(tsquery)
+    return bool(parts) and all(len(part) == 3 and len(_links_of(part)) == 1 for part in parts)
+
+
+def _required_parts(tsquery: str) -> list[list[str]]:
+    """The tokens of each top-level AND-ed part; empty when the top level has an "or"."""
     parts, depth, current = [], 0, []
-    for token in tokens:
+    for token in TOKEN.findall(tsquery):
         depth += token == "("
         depth -= token == ")"
         if depth == 0 and token == "|":
@@ -46,10 +65,7 @@ def phrase_links(tsquery: str) -> list[str]:
         else:
             current.append(token)
     parts.append(current)
-    links = []
-    for part in parts:
-        links += _links_of(part)
-    return list(dict.fromkeys(links))
+    return parts
 
 
 def _links_of(part: list[str]) -> list[str]:

@@ -10,7 +10,7 @@ from django.db.models import Value
 from archive import limits, versions
 from archive.reads import read_connection
 from archive.search.compounds import compound_expansions
-from archive.search.pairs import phrase_links
+from archive.search.pairs import answered_by_links, phrase_links
 from archive.search.vocabulary import Typed, typed_words, words
 from core.casenumbers import normalize_query, parse_case_number
 
@@ -121,7 +121,8 @@ class Query:
     kind of it (trafiksikkerhed for sikkerhed), the items that rank first; `widened` the same
     with every compound and spelling fix, the items that match. `positive` is `widened`
     without its negated terms: what relevance is measured on. `pairs`: the adjacent words
-    of the phrases every match must contain, looked up in their own index (search.pairs).
+    of the phrases every match must contain, looked up in their own index (search.pairs);
+    `by_pairs`: that index alone answers the query (two-word phrases only).
     """
 
     text: str
@@ -130,6 +131,7 @@ class Query:
     widened: str = ""
     positive: str = ""
     pairs: tuple = ()
+    by_pairs: bool = False
 
     @classmethod
     def prepare(cls, text: str, version: int | None = None) -> "Query":
@@ -145,12 +147,12 @@ class Query:
         typed, memo = typed_words(words(text)), {}
         exact = expanded_query(parsed, typed, version, kinds_only=True, memo=memo)
         widened = expanded_query(parsed, typed, version, memo=memo)
-        pairs = tuple(phrase_links(widened))
+        phrases = {"pairs": tuple(phrase_links(widened)), "by_pairs": answered_by_links(widened)}
         if positive == parsed:
-            return cls(text, exact=exact, widened=widened, positive=widened, pairs=pairs)
+            return cls(text, exact=exact, widened=widened, positive=widened, **phrases)
         # Widened alike: a term ranks the same with or without the words excluded next to it.
         positive = expanded_query(positive, typed, version, memo=memo) if positive else ""
-        return cls(text, exact=exact, widened=widened, positive=positive, pairs=pairs)
+        return cls(text, exact=exact, widened=widened, positive=positive, **phrases)
 
     @property
     def ranking(self) -> str:
