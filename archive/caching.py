@@ -1,14 +1,18 @@
-"""Caching under the content version: search results and whole public pages.
+"""Caching under the content versions: search results and whole public pages.
 
-Anything cached here is keyed on `archive.versions.current()`, so it is never older than
-the archive: a change to its content makes every earlier entry unreachable at once, in
-every process. The cache is an optimisation only: when it is unreachable the archive
-answers from the database and logs a warning.
+Results and pages are keyed on the revision (`archive.versions`) and stamped with the
+content version they were computed at: an edit, a deletion or a withdrawn meeting makes
+every earlier entry unreachable at once, in every process; an entry computed before a new
+meeting arrived is served for at most CACHE_ADDITIONS_SECONDS after it was computed, so
+new minutes appear within that time and an archive that ingests all day keeps its cache.
+The cache is an optimisation only: when it is unreachable the archive answers from the
+database and logs a warning.
 """
 
 import functools
 import hashlib
 import logging
+import time
 from pathlib import Path
 
 from django.conf import settings
@@ -58,6 +62,29 @@ def cache_set(key, value):
         logger.warning("cache unavailable", exc_info=True)
 
 
+def fresh_get(key, state):
+    """The value cached under `key` (a key on `state.revision`) if it is current: computed
+    at this content version, or before it by additions only and not longer ago than
+    CACHE_ADDITIONS_SECONDS."""
+    entry = cache_get(key)
+    if entry is None:
+        return None
+    content, computed, value = entry
+    if content == state.content or now() - computed <= settings.CACHE_ADDITIONS_SECONDS:
+        return value
+    return None
+
+
+def fresh_set(key, state, value):
+    """Cache a value computed at `state`, stamped for `fresh_get`."""
+    cache_set(key, (state.content, now(), value))
+
+
+def now() -> float:
+    """Wall-clock seconds: shared by every process of a shared cache."""
+    return time.time()
+
+
 def key_for(kind: str, *parts) -> str:
     """A cache key under this release, database and language."""
     # The database name keeps a shared cache from mixing two archives (or a test run).
@@ -96,15 +123,15 @@ def public_page(view=None, *, query=True):
         if not _cacheable_request(request):
             return view(request, *args, **kwargs)
         path = request.get_full_path() if query else request.path
-        with versions.pinned() as version:
+        with versions.pinned() as state:
             # The scheme and host: pages carry absolute permalinks.
-            key = key_for("page", version, request.scheme, request.get_host(), path)
-            stored = cache_get(key)
+            key = key_for("page", state.revision, request.scheme, request.get_host(), path)
+            stored = fresh_get(key, state)
             if stored is not None:
                 return _with_status(_response(stored), "hit")
             response = view(request, *args, **kwargs)
         if _cacheable_response(request, response):
-            cache_set(key, _stored(response))
+            fresh_set(key, state, _stored(response))
         return _with_status(response, "miss")
 
     return wrapper

@@ -172,8 +172,8 @@ REPLICA_DATABASES = [alias for alias in DATABASES if alias != "default"]
 REPLICA_RETRY_SECONDS = float(os.environ.get("REPLICA_RETRY_SECONDS", "30"))
 DATABASE_ROUTERS = ["config.routers.PrimaryReplicaRouter"]
 
-# Search results and compound-word expansions are cached under the archive's content
-# version (archive/versions.py), so a cache never shows what the archive no longer holds.
+# Search results, pages and compound-word expansions are cached under the archive's content
+# versions (archive/versions.py), so a cache never shows what the archive no longer holds.
 # In memory per process by default; REDIS_URL shares one cache between gunicorn workers.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
@@ -196,6 +196,9 @@ else:
 # Off: no search result, page or compound expansion is cached (archive/caching.py). For
 # measuring what a first search costs; production keeps it on.
 ARCHIVE_CACHE = env_bool("ARCHIVE_CACHE", True)
+# How long a cached search or page computed before new minutes arrived may still be served
+# (archive/caching.py); edits, deletions and withdrawn meetings reach every cache at once.
+CACHE_ADDITIONS_SECONDS = float(os.environ.get("CACHE_ADDITIONS_SECONDS", "60"))
 # On: public pages say "X-Cache: hit" or "miss", so the load test (perf/) can count the
 # cache's hits. Off in production: it would tell anyone what others searched a moment ago.
 CACHE_STATUS_HEADER = env_bool("CACHE_STATUS_HEADER", False)

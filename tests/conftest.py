@@ -157,3 +157,14 @@ def new_page(browser, locale, viewport):
     errors = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     return context, page, errors
+
+
+@pytest.fixture
+def clock(monkeypatch, settings):
+    """The cache's clock, moved on by hand; new minutes may wait a minute to show."""
+    settings.CACHE_ADDITIONS_SECONDS = 60
+    now = [1_000_000.0]
+    from archive import caching
+
+    monkeypatch.setattr(caching, "now", lambda: now[0])
+    return now

@@ -19,7 +19,9 @@ from archive.models import AgendaItem, Meeting, SourceDocument
 from archive.search import engine, facets, throttle
 from archive.search.engine import run_search
 from archive.search.query import Query
+from ingest.store import ingest_bytes
 from tests import factories
+from tests.conftest import sample_path
 
 pytestmark = pytest.mark.django_db
 
@@ -93,18 +95,64 @@ def test_version_increases_when_a_meeting_changes(seed_archive):
     assert versions.current() > before
 
 
-def test_cached_results_follow_deletes_and_new_minutes(client, seed_archive):
+def test_cached_results_follow_deletes_at_once_and_new_minutes_within_a_minute(
+    client, seed_archive, clock
+):
     in_meeting = AgendaItem.objects.search("budget").filter(meeting_date=MEETING_DATE).count()
     assert in_meeting > 0
     before = api_count(client, "budget")  # now cached
-    delete_meeting()
-    assert api_count(client, "budget") == before - in_meeting
-    factories.seed_meeting("000")  # the meeting arrives again
-    assert api_count(client, "budget") == before
+    clock[0] += 30
+    delete_meeting()  # a revision: no earlier result is served, however recent
+    assert api_count(client, "budget") == before - in_meeting  # computed at this moment
+    factories.seed_meeting("000")  # the meeting arrives again: an addition
+    clock[0] += 59
+    assert api_count(client, "budget") == before - in_meeting  # 59 s old: still served
+    clock[0] += 2
+    assert api_count(client, "budget") == before  # 61 s old: computed again
+
+
+def test_an_edit_reaches_cached_results_at_once(client, seed_archive, clock):
+    assert api_count(client, "vejbelysningsprojektet") == 0  # cached
+    item = AgendaItem.objects.filter(meeting_date=MEETING_DATE).first()
+    item.title = "Vejbelysningsprojektet"
+    item.save()
+    assert api_count(client, "vejbelysningsprojektet") == 1
+
+
+def test_a_new_meeting_moves_only_the_content_version(seed_archive):
+    before = versions.state()
+    factories.item(factories.meeting(date="2026-06-01"), title="Nyt punkt")
+    added = versions.state()
+    assert added.content > before.content and added.revision == before.revision
+    Meeting.objects.filter(date="2026-06-01").get().save()  # an edit
+    edited = versions.state()
+    assert edited.content > added.content and edited.revision > added.revision
 
 
 @pytest.mark.django_db(transaction=True)
-def test_committed_changes_reach_cached_results(client, seed_archive_committed):
+def test_a_cached_page_outlives_new_minutes_for_the_window_only(
+    client, seed_archive_committed, clock, settings
+):
+    settings.CACHE_STATUS_HEADER = True
+    meeting = Meeting.objects.get(date=MEETING_DATE)
+    page = f"/moeder/{meeting.pk}/"
+    assert client.get(page)["X-Cache"] == "miss"
+    assert client.get(page)["X-Cache"] == "hit"
+    factories.item(factories.meeting(date="2026-06-01"), title="Nyt punkt")  # another meeting
+    clock[0] += 30
+    assert client.get(page)["X-Cache"] == "hit"
+    clock[0] += 31
+    assert client.get(page)["X-Cache"] == "miss"
+    assert client.get(page)["X-Cache"] == "hit"
+    meeting.location = "Rådhuset, mødelokale 2"
+    meeting.save()  # a revision: at once
+    response = client.get(page)
+    assert response["X-Cache"] == "miss"
+    assert "mødelokale 2" in response.content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_committed_changes_reach_cached_results(client, seed_archive_committed, clock):
     in_meeting = AgendaItem.objects.search("budget").filter(meeting_date=MEETING_DATE).count()
     before = api_count(client, "budget")
     with transaction.atomic():
@@ -114,8 +162,20 @@ def test_committed_changes_reach_cached_results(client, seed_archive_committed):
     # cached results that still held the meeting.
     assert versions.current() > during
     assert api_count(client, "budget") == before - in_meeting
-    factories.seed_meeting("000")  # autocommit: its own transaction commits, as an ingest's
-    assert api_count(client, "budget") == before
+    # An ingest of new minutes is an addition, bumped again on commit; nothing it does
+    # counts as a revision, or every ingest would empty every cache.
+    before_ingest = versions.state()
+    ingest_bytes(sample_path("000").read_bytes(), file_name=sample_path("000").name)
+    after = versions.state()
+    assert api_count(client, "budget") == before - in_meeting  # within the minute
+    assert after.content > before_ingest.content
+    assert after.revision == before_ingest.revision
+    with transaction.atomic():
+        factories.item(factories.meeting(date="2026-06-01"), title="Budget for vinteren")
+        during = versions.state()
+    after = versions.state()
+    assert after.content > during.content
+    assert after.revision == during.revision
 
 
 def test_search_works_when_the_cache_is_down(client, seed_archive):

@@ -1,8 +1,9 @@
 """One page of search results: what `run_search` computes, and what it caches.
 
 The count, the facets, the page of items in relevance or date order and their snippets,
-computed within a search slot (throttle) and cached under the content version, so a cached
-result is never older than the archive itself. See docs/search.md and docs/performance.md.
+computed within a search slot (throttle) and cached under the content versions
+(archive.caching): never past an edit or a deletion, and new minutes show within
+CACHE_ADDITIONS_SECONDS. See docs/search.md and docs/performance.md.
 """
 
 from dataclasses import dataclass, field
@@ -11,7 +12,7 @@ from django.db import models
 from django.utils.translation import gettext
 
 from archive import limits, versions
-from archive.caching import cache_get, cache_set, key_for
+from archive.caching import fresh_get, fresh_set, key_for
 from archive.reads import read_connection
 from archive.search import cases
 from archive.search.facets import ROW, Sample, facets, facets_of, sampled_facets, table_rows
@@ -77,17 +78,17 @@ def run_search(items, params: dict) -> Results:
     page = params.get("page") or 1
     size = params.get("page_size") or limits.PAGE_SIZE
     results = Results(text, scope, sort, page, size, items=[])
-    version = versions.current()
-    key = _cache_key(version, items, text, scope, sort, page, size)
-    found, page_items = cache_get(key), None
+    state = versions.state()
+    key = _cache_key(state.revision, items, text, scope, sort, page, size)
+    found, page_items = fresh_get(key, state), None
     if found is None:
         with search_slot():
             # Whoever held the slot may just have computed the very same search.
-            found = cache_get(key)
+            found = fresh_get(key, state)
             if found is None:
-                query = Query.prepare(text, version) if text else None
+                query = Query.prepare(text, state.content) if text else None
                 found, page_items = _search(items, query, scope, sort, (page - 1) * size, size)
-                cache_set(key, found)
+                fresh_set(key, state, found)
     if page_items is None:
         page_items = _by_ids(cases.with_copies(items) if text else items, found.page_ids)
         page_items = cases.attach(page_items)
