@@ -174,13 +174,8 @@ DATABASE_ROUTERS = ["config.routers.PrimaryReplicaRouter"]
 
 # Search results, pages and compound-word expansions are cached under the archive's content
 # versions (archive/versions.py), so a cache never shows what the archive no longer holds.
-# REDIS_URL shares one cache between every process of every node. Without it, a production
-# process (DEBUG off) shares a folder of files with the other processes on its machine
-# (CACHE_DIR, default var/cache): gunicorn's workers then serve each other's results, where
-# a cache per process gave each worker only its own hits (docs/reliability.md). DEBUG, or
-# CACHE_DIR set empty, keeps the cache in memory per process.
+# In memory per process by default; REDIS_URL shares one cache between gunicorn workers.
 REDIS_URL = os.environ.get("REDIS_URL", "")
-CACHE_DIR = os.environ.get("CACHE_DIR", "" if DEBUG else str(BASE_DIR / "var" / "cache"))
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -188,16 +183,6 @@ if REDIS_URL:
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "referatarkiv",
             "TIMEOUT": 600,
-        }
-    }
-elif CACHE_DIR:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": CACHE_DIR,
-            "TIMEOUT": 600,
-            # Pages are stored up to 256 KB (archive/caching.py), most are 20-60 KB.
-            "OPTIONS": {"MAX_ENTRIES": 5000},
         }
     }
 else:
