@@ -330,3 +330,23 @@ def test_human_page_lists_every_endpoint(client, openapi):
         assert f"GET {path}" in html
     assert 'href="/api/v1/openapi.json"' in html
     assert 'href="/api/"' in client.get("/").content.decode()  # linked from every page
+
+
+def test_a_page_of_hits_reverses_each_address_once(client, seed_archive, monkeypatch):
+    from archive.api import serializers
+
+    reversed_ = []
+    real = serializers.reverse
+
+    def counting(name, args=()):
+        reversed_.append((name, tuple(args)))
+        return real(name, args=args)
+
+    monkeypatch.setattr(serializers, "reverse", counting)
+    found = client.get("/api/v1/search", {"q": "budget", "page_size": 20}).json()
+    assert len(found["results"]) >= 10
+    # The hits share their committees and municipalities: each link is built once.
+    assert len(reversed_) == len(set(reversed_))
+    committees = {hit["committee"]["url"] for hit in found["results"]}
+    assert 1 < len(committees) < len(found["results"])
+    assert all(url.startswith("http://testserver/api/v1/") for url in committees)
