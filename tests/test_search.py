@@ -195,10 +195,11 @@ def test_api_rejects_malformed_filter_values_with_json(client, seed_archive):
 
 
 def test_search_view_query_count(client, seed_archive, django_assert_num_queries):
-    # content version, parse query, stems, compound lookup (4), facet sample, the matching
-    # rows, facet labels (2), page, headlines, and one vocabulary lookup for a suggestion
-    # because fewer than three items matched.
-    with django_assert_num_queries(15):
+    # content version, parse query, stems (with the stem's items), compound lookup (2:
+    # the words containing it, their parts), facet sample, the matching rows, facet
+    # labels (2), page, headlines, and one vocabulary lookup for a suggestion because
+    # fewer than three items matched.
+    with django_assert_num_queries(13):
         assert client.get("/soeg/?q=udslusning").status_code == 200
 
 

@@ -15,7 +15,7 @@ from archive import limits, versions
 from archive.caching import fresh_get, fresh_set, key_for
 from archive.reads import read_connection
 from archive.search import cases
-from archive.search.facets import ROW, Sample, facets, facets_of, sampled_facets, table_rows
+from archive.search.facets import ROW, Sample, facets, facets_of, sampled_facets
 from archive.search.query import SCOPES, Query, clean_query, sort_for
 from archive.search.snippets import attach_snippets, headlines
 from archive.search.spelling import suggest
@@ -203,7 +203,7 @@ def newest_ranked(items, query, scope, window: int, sample: Sample) -> list | No
     MAX_PROBE * window items, and whether reading them costs less than sorting every
     match (`probe_pays`); if not, reading them would be wasted.
     """
-    table = max(table_rows(), 1)
+    table = max(sample.table, 1)
     if not probe_pays(sample.matches * sample.scale / table, window, table):
         return None
     rows = _probe(items, query, scope, window, limits.MAX_PROBE * window)

@@ -56,6 +56,7 @@ class Sample:
     facets: dict
     matches: int  # in the sample
     scale: float  # table rows per sample row
+    table: int = 0  # rows in the table (the planner's estimate, `table_rows`)
 
     @property
     def estimate(self) -> int:
@@ -75,7 +76,8 @@ class Sample:
 
 def sampled_facets(matching) -> Sample:
     """Facet counts estimated from a fixed sample of the table, in one query."""
-    wanted = -(-limits.SAMPLE_BUCKETS * limits.SAMPLE_ROWS // max(table_rows(), 1))
+    table = table_rows()
+    wanted = -(-limits.SAMPLE_BUCKETS * limits.SAMPLE_ROWS // max(table, 1))
     buckets = max(1, min(limits.SAMPLE_BUCKETS, wanted))
     scale = limits.SAMPLE_BUCKETS / buckets
     sample = (
@@ -110,7 +112,7 @@ def sampled_facets(matching) -> Sample:
             label = body_kind_label(value)
         found[kind].append(Facet(value, label, max(1, round(n * scale))))
     in_sample = sum(n for kind, _, _, n in rows if kind == "outcome")
-    return Sample(_sorted_facets(found), in_sample, scale)
+    return Sample(_sorted_facets(found), in_sample, scale, table)
 
 
 def body_kind_label(kind: str) -> str:

@@ -88,9 +88,9 @@ def expanded_query(
     """
     memo = {} if memo is None else memo
 
-    def compounds(lexeme, word):
+    def compounds(lexeme, word, items=None):
         if lexeme not in memo:
-            memo[lexeme] = compound_expansions(lexeme, word, version=version)
+            memo[lexeme] = compound_expansions(lexeme, word, version=version, items=items)
         return memo[lexeme]
 
     def widen(match):
@@ -99,8 +99,10 @@ def expanded_query(
         after = tsquery[match.end() : match.end() + 4]
         if match["neg"] or match["suffix"] or PHRASE.search(before) or PHRASE.search(after):
             return match.group(0)
-        word = (typed or {}).get(lexeme) or Typed("")
-        found = compounds(lexeme, word.word)
+        word = (typed or {}).get(lexeme)
+        # The typed word's lookup already counted its stem's items.
+        found = compounds(lexeme, word.word, word.items) if word else compounds(lexeme, "")
+        word = word or Typed("")
         terms = [lexeme, *(found.kinds if kinds_only else found.all)]
         for stem, fixed in [] if kinds_only else word.fixes:
             terms += [stem, *compounds(stem, fixed).all]
