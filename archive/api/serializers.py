@@ -12,6 +12,7 @@ from django.utils.formats import date_format
 from archive import limits
 from archive.api.params import BadParameters, PageForm
 from archive.citation import citation
+from archive.links import by_number
 from archive.models import Outcome
 
 OUTCOMES = dict(Outcome.choices)
@@ -32,11 +33,15 @@ def absolute(request, name, *args, query=None):
     """The full address of the named archive URL, with an optional query.
 
     Remembered for the request: a page of hits names the same few committees and
-    municipalities over and over, and each reverse() costs about 22 µs."""
+    municipalities over and over, and each reverse() costs about 22 µs (addresses by
+    number come from a template, archive.links)."""
     memo = request.__dict__.setdefault("_absolute_urls", {})
     key = (name, args, repr(query))
     if key not in memo:
-        url = reverse(f"archive:{name}", args=args)
+        if all(isinstance(arg, int) for arg in args):
+            url = by_number(f"archive:{name}", *args)
+        else:
+            url = reverse(f"archive:{name}", args=args)
         memo[key] = request.build_absolute_uri(url + ("?" + urlencode(query) if query else ""))
     return memo[key]
 

@@ -6,9 +6,9 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
 from django.db.models.functions import Cast
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from archive.links import by_number
 from archive.models.bodies import Committee, Municipality
 from archive.querysets import AgendaItemManager, MeetingQuerySet
 from core import outcomes as core_outcomes
@@ -109,7 +109,7 @@ class Meeting(models.Model):
         return f"{self.committee.name} {self.date:%d.%m.%Y}"
 
     def get_absolute_url(self):
-        return reverse("archive:meeting", args=[self.pk])
+        return by_number("archive:meeting", self.pk)
 
 
 class Outcome(models.TextChoices):
@@ -252,7 +252,7 @@ class AgendaItem(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("archive:item", args=[self.meeting_id, self.position])
+        return by_number("archive:item", self.meeting_id, self.position)
 
 
 class Term(models.Model):

@@ -20,8 +20,8 @@ from collections import defaultdict
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import Case, OuterRef, Q, Value, When
 from django.db.models.functions import JSONObject
-from django.urls import reverse
 
+from archive.links import by_number
 from archive.models import AgendaItem
 
 # Days between one committee's treatment of a case and the next one's: a round through the
@@ -180,5 +180,5 @@ def _copies(item) -> list[dict]:
     by_id = {c["id"]: c for c in same}
     also = [by_id[pk] for pk in reversed(group) if pk != item.pk]
     for copy in also:
-        copy["url"] = reverse("archive:item", args=[copy["meeting"], copy["position"]])
+        copy["url"] = by_number("archive:item", copy["meeting"], copy["position"])
     return also
