@@ -204,9 +204,12 @@ def test_search_view_query_count(client, seed_archive, django_assert_num_queries
 
 
 def test_api_query_count_for_identifiers(client, seed_archive, django_assert_num_queries):
-    # content version, the matching rows, facet labels (2), page, snippets
-    with django_assert_num_queries(6):
+    # A KLE prefix: content version, table size, facet sample, the matching rows, facet
+    # labels (2), page, snippets. A whole journal number has no sample.
+    with django_assert_num_queries(8):
         assert client.get("/api/search?q=15.00.00").status_code == 200
+    with django_assert_num_queries(6):
+        assert client.get("/api/search?q=15.00.00-A00-12-21").status_code == 200
 
 
 @pytest.mark.django_db

@@ -249,6 +249,28 @@ def test_very_common_word_gets_estimated_count_and_sampled_facets(
     assert f"Ca. {matches.count()} punkter fundet" in html
 
 
+def test_a_broad_journal_number_prefix_is_estimated_from_the_sample(seed_archive, capped):
+    """A KLE prefix can name a sixth of the archive ("15.00.00": 160,000 of a million
+    items): like a very common word it is counted in the sample, not by collecting
+    10,001 rows (52 of 180 ms at 1M). A whole journal number names a few items and is
+    counted at once."""
+    items = AgendaItem.objects.public()
+    matches = items.search(Query.prepare("15.00.00"))
+    assert matches.count() > 2 * CAP
+    with CaptureQueriesContext(connection) as context:
+        results = run_search(items, {"q": "15.00.00", "page_size": PAGE_SIZE})
+    assert not rows_scanned(context.captured_queries)
+    assert (results.count, results.count_is_estimate) == (matches.count(), True)
+    assert [item.pk for item in results.items] == [
+        item.pk for item in matches.ordered("date")[:PAGE_SIZE]
+    ]
+    whole = matches.order_by("-meeting_date").first().case_number
+    with CaptureQueriesContext(connection) as context:
+        results = run_search(items, {"q": whole})
+    assert not any("MATERIALIZED" in q["sql"] for q in context.captured_queries)
+    assert rows_scanned(context.captured_queries) and results.count_is_exact
+
+
 def test_a_word_below_the_estimate_threshold_is_counted_exactly(seed_archive, monkeypatch):
     monkeypatch.setattr(limits, "ESTIMATE_SAMPLE", 1)
     items = AgendaItem.objects.public()
@@ -370,6 +392,7 @@ def test_the_probe_is_used_where_it_costs_less_than_sorting_every_match(monkeypa
     [
         ("budget", "item_sample_vector_idx"),
         ('"taget til efterretning"', "item_sample_word_pairs_idx"),
+        ("15.00.00", "item_sample_case_number_idx"),
     ],
 )
 @pytest.mark.parametrize("table", [600_000, 3_000_000])
@@ -377,10 +400,11 @@ def test_a_large_archive_finds_its_sample_in_the_samples_own_index(
     seed_archive, monkeypatch, text, index, table
 ):
     """From 512,000 items on, the sample is at most two buckets of 256, and its matches come
-    from the sample's own small index (migration 0013) rather than from intersecting the
+    from the sample's own small index (migrations 0013, 0014) rather than from intersecting the
     word's whole posting list with the sample: 22 of 26 ms for a common word at 1M."""
     monkeypatch.setattr(facets, "table_rows", lambda: table)
-    matching = AgendaItem.objects.public().matching(Query.prepare(text))
+    query, items = Query.prepare(text), AgendaItem.objects.public()
+    matching = items.search(query) if query.case else items.matching(query)
     with CaptureQueriesContext(connection) as context:
         sample = facets.sampled_facets(matching)
     assert sample.scale == limits.SAMPLE_BUCKETS / (2 if table < 1_024_000 else 1)
@@ -389,7 +413,8 @@ def test_a_large_archive_finds_its_sample_in_the_samples_own_index(
         # 54 items: PostgreSQL would rather read them all, or intersect the full indexes.
         # The question is whether the sample's own index can answer the query at all, so
         # the others go (until the rollback) and a sequential scan is the last resort.
-        for other in ("item_search_vector_idx", "item_word_pairs_idx", "item_sample_bucket_idx"):
+        others = ("item_search_vector_idx", "item_word_pairs_idx", "item_case_number_idx")
+        for other in (*others, "item_sample_bucket_idx"):
             cursor.execute(f"DROP INDEX {other}")
         cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute("EXPLAIN " + statement)

@@ -20,6 +20,7 @@ from archive.search.query import SCOPES, Query, clean_query, sort_for
 from archive.search.snippets import attach_snippets, headlines
 from archive.search.spelling import suggest
 from archive.search.throttle import search_slot
+from core.casenumbers import parse_case_number
 
 
 @dataclass
@@ -161,7 +162,9 @@ def _matches(items, query, scope, found, sort, offset, size) -> list:
     window = max(limits.RANK_WINDOW, 2 * (offset + size))
     # A journal number ranks every match alike: relevance is newest first.
     by_date = sort == "date" or query.case
-    sample = None if query.case else sampled_facets(matching)
+    # A whole journal number names a few items; a KLE prefix ("15.00.00") may name a
+    # sixth of the archive, and is sampled first like a word.
+    sample = None if query.case and parse_case_number(query.case) else sampled_facets(matching)
     if sample is None or not sample.estimates_count:
         rows = list(matching.order_by().values_list(*ROW)[: limits.COUNT_CAP + 1])
         if len(rows) <= limits.COUNT_CAP:
