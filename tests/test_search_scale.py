@@ -423,4 +423,5 @@ def test_a_large_archive_finds_its_sample_in_the_samples_own_index(
         cursor.execute("EXPLAIN " + statement)
         plan = "\n".join(row[0] for row in cursor.fetchall())
         transaction.set_rollback(True)
-    assert f"Bitmap Index Scan on {index}" in plan, plan
+    # "Bitmap Index Scan on …" or, on a table without statistics, "Index Scan using …".
+    assert re.search(rf"Index Scan (on|using) {index}\b", plan), plan
