@@ -7,7 +7,7 @@ with the sample's: for a word in 170,000 of a million items that was 22 ms of a 
 query, and it grows with the archive. These two small GIN indexes (0.8 % of the rows: the
 threshold a table of 512,000 items or more samples with) hold the sample's vectors and word
 pairs only, so the same query reads a posting list 128 times shorter (docs/performance.md,
-"The sample's own indexes"). A smaller archive samples more buckets, which these indexes do
+"The second evening"). A smaller archive samples more buckets, which these indexes do
 not cover, and its full posting lists are short.
 """
 
