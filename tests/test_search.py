@@ -197,18 +197,18 @@ def test_api_rejects_malformed_filter_values_with_json(client, seed_archive):
 def test_search_view_query_count(client, seed_archive, django_assert_num_queries):
     # content version, parse query, stems (with the stem's items), compound lookup (2:
     # the words containing it, their parts), facet sample, the matching rows, facet
-    # labels (2), page, headlines, and one vocabulary lookup for a suggestion because
-    # fewer than three items matched.
-    with django_assert_num_queries(13):
+    # labels (municipalities and committees in one), page, headlines, and one vocabulary
+    # lookup for a suggestion because fewer than three items matched.
+    with django_assert_num_queries(12):
         assert client.get("/soeg/?q=udslusning").status_code == 200
 
 
 def test_api_query_count_for_identifiers(client, seed_archive, django_assert_num_queries):
     # A KLE prefix: content version, table size, facet sample, the matching rows, facet
-    # labels (2), page, snippets. A whole journal number has no sample.
-    with django_assert_num_queries(8):
+    # labels (one statement), page, snippets. A whole journal number has no sample.
+    with django_assert_num_queries(7):
         assert client.get("/api/search?q=15.00.00").status_code == 200
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         assert client.get("/api/search?q=15.00.00-A00-12-21").status_code == 200
 
 

@@ -15,7 +15,7 @@ from django.utils.text import capfirst
 
 from archive import limits
 from archive.caching import cache_get, cache_set
-from archive.models import Committee, Municipality, Outcome
+from archive.models import Municipality, Outcome
 from archive.reads import read_connection
 
 # What the one scan of the matches reads per row: enough for the count, the facets and
@@ -143,18 +143,11 @@ def facets_of(rows) -> dict:
         counts["committee"][committee] += 1
         counts["year"][date.year] += 1
         outcomes[outcome] += 1
-    municipalities, kinds = {}, {}
-    for pk, slug, name, kind in Municipality.objects.filter(
-        id__in=counts["municipality"]
-    ).values_list("id", "slug", "name", "kind"):
-        municipalities[pk], kinds[pk] = (slug, name), kind
+    municipalities, kinds, committees = _labels(counts["municipality"], counts["committee"])
     by_kind = Counter()
     for pk, n in counts["municipality"].items():
         if pk in kinds:
             by_kind[kinds[pk]] += n
-    committees = dict(
-        Committee.objects.filter(id__in=counts["committee"]).values_list("id", "name")
-    )
     labels = dict(Outcome.choices)
     found = {
         "kind": _kinds(by_kind),
@@ -172,6 +165,26 @@ def facets_of(rows) -> dict:
         "outcome": [Facet(o, str(labels.get(o, o)), n) for o, n in outcomes.items()],
     }
     return _sorted_facets(found)
+
+
+def _labels(municipality_ids, committee_ids) -> tuple[dict, dict, dict]:
+    """({id: (slug, name)} and {id: kind} of the municipalities, {id: name} of the
+    committees), in one round trip: a rare word's whole search is a dozen statements."""
+    if not municipality_ids and not committee_ids:
+        return {}, {}, {}
+    with read_connection().cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT true, id, slug, name, kind FROM archive_municipality WHERE id = ANY(%s)
+            UNION ALL
+            SELECT false, id, '', name, '' FROM archive_committee WHERE id = ANY(%s)
+            """,
+            [list(municipality_ids), list(committee_ids)],
+        )
+        rows = cursor.fetchall()
+    municipalities = {pk: (slug, name) for is_body, pk, slug, name, _ in rows if is_body}
+    kinds = {pk: kind for is_body, pk, _, _, kind in rows if is_body}
+    return municipalities, kinds, {pk: name for is_body, pk, _, name, _ in rows if not is_body}
 
 
 def facets(items) -> dict:
